@@ -1,0 +1,242 @@
+"""Input validation and random-state helpers shared by the public API.
+
+Every public function validates with these helpers so that errors read the same everywhere:
+``<argument> must be <what is allowed>; got <what was given>``.
+"""
+
+from __future__ import annotations
+
+import numbers
+import os
+
+import numpy as np
+
+__all__ = [
+    "as_rng",
+    "spawn_seeds",
+    "check_int",
+    "check_real",
+    "check_probability",
+    "check_spins",
+    "check_patterns",
+    "check_couplings",
+    "check_thresholds",
+    "check_choice",
+    "available_memory_bytes",
+    "check_memory",
+    "format_bytes",
+]
+
+
+def as_rng(rng=None) -> np.random.Generator:
+    """Resolve ``rng`` (None, int seed, SeedSequence or Generator) to a Generator (SPEC 7)."""
+    if isinstance(rng, np.random.RandomState):
+        raise TypeError(
+            "rng must be None, an int seed, a SeedSequence or a numpy.random.Generator; "
+            "got a legacy RandomState (use numpy.random.default_rng instead)"
+        )
+    if isinstance(rng, (bool, np.bool_)):
+        raise TypeError(f"rng must be None, an int seed or a numpy.random.Generator; got {rng!r}")
+    try:
+        return np.random.default_rng(rng)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"rng must be None, a non-negative int seed, a SeedSequence or a "
+            f"numpy.random.Generator; got {rng!r}"
+        ) from exc
+
+
+def spawn_seeds(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Draw ``n`` independent 63-bit seeds for compiled kernels (one per chain or start).
+
+    Kernels seed their own generator per chain from these values, so results do not depend
+    on how many threads run the chains.
+    """
+    return rng.integers(0, 2**63 - 1, size=n, dtype=np.int64)
+
+
+def check_int(value, name: str, *, minimum=None, maximum=None) -> int:
+    """Return ``value`` as a Python int, or raise naming ``name`` and the allowed range."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        if isinstance(value, numbers.Real) and float(value).is_integer():
+            value = int(value)
+        else:
+            raise TypeError(f"{name} must be an integer; got {value!r}")
+    value = int(value)
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}{_upper(maximum)}; got {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be <= {maximum}; got {value}")
+    return value
+
+
+def _upper(maximum):
+    return f" and <= {maximum}" if maximum is not None else ""
+
+
+def check_real(
+    value,
+    name: str,
+    *,
+    minimum=None,
+    maximum=None,
+    strict_min: bool = False,
+    strict_max: bool = False,
+) -> float:
+    """Return ``value`` as a finite float within the given bounds, or raise naming ``name``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number; got {value!r}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite; got {value}")
+    lo = "" if minimum is None else (f"> {minimum}" if strict_min else f">= {minimum}")
+    hi = "" if maximum is None else (f"< {maximum}" if strict_max else f"<= {maximum}")
+    allowed = " and ".join(x for x in (lo, hi) if x)
+    if minimum is not None and (value <= minimum if strict_min else value < minimum):
+        raise ValueError(f"{name} must be {allowed}; got {value}")
+    if maximum is not None and (value >= maximum if strict_max else value > maximum):
+        raise ValueError(f"{name} must be {allowed}; got {value}")
+    return value
+
+
+def check_probability(value, name: str) -> float:
+    """A real number in [0, 1]."""
+    return check_real(value, name, minimum=0.0, maximum=1.0)
+
+
+def check_choice(value, name: str, allowed) -> str:
+    """``value`` must be one of ``allowed`` (strings)."""
+    allowed = tuple(allowed)
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}; got {value!r}")
+    return value
+
+
+def _as_pm1(x, name: str) -> np.ndarray:
+    arr = np.asarray(x)
+    if arr.dtype == object or not (
+        np.issubdtype(arr.dtype, np.integer)
+        or np.issubdtype(arr.dtype, np.floating)
+        or arr.dtype == np.bool_
+    ):
+        raise TypeError(f"{name} must be a numeric array of -1/+1 values; got dtype {arr.dtype}")
+    if arr.dtype == np.bool_:
+        raise TypeError(f"{name} must hold -1/+1 values, not booleans (use 2*x - 1)")
+    if arr.size and not np.all((arr == 1) | (arr == -1)):
+        bad = arr[(arr != 1) & (arr != -1)].ravel()[:3]
+        raise ValueError(f"{name} must contain only -1 and +1; found {bad.tolist()}")
+    return arr.astype(np.int8, copy=False)
+
+
+def check_spins(states, name: str = "states", *, n: int | None = None):
+    """Validate spin states; return ``(batch, was_1d)`` with ``batch`` int8 of shape (B, N).
+
+    A single state of shape (N,) is accepted and reported with ``was_1d=True`` so that the
+    caller can return a result of the same shape.
+    """
+    arr = _as_pm1(states, name)
+    if arr.ndim == 1:
+        was_1d = True
+        arr = arr[None, :]
+    elif arr.ndim == 2:
+        was_1d = False
+    else:
+        raise ValueError(f"{name} must have shape (N,) or (B, N); got shape {arr.shape}")
+    if arr.shape[1] == 0:
+        raise ValueError(f"{name} must have at least one spin; got shape {arr.shape}")
+    if n is not None and arr.shape[1] != n:
+        raise ValueError(
+            f"{name} must have {n} spins per state to match the network; got shape {arr.shape}"
+        )
+    return np.ascontiguousarray(arr), was_1d
+
+
+def check_patterns(patterns, name: str = "patterns") -> np.ndarray:
+    """Validate patterns of shape (P, N) (or one pattern (N,)) with entries in {-1, +1}."""
+    arr, _ = check_spins(patterns, name)
+    return arr
+
+
+def check_couplings(
+    J, name: str = "J", *, symmetric: bool = False, zero_diagonal: bool = False
+) -> np.ndarray:
+    """Validate a square, finite, real coupling matrix and return it as a NumPy array.
+
+    Integer couplings are kept as integers (exact ties); other real types become float64.
+    """
+    arr = np.asarray(J)
+    if arr.dtype == np.bool_ or not (
+        np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
+    ):
+        raise TypeError(f"{name} must be a real numeric array; got dtype {arr.dtype}")
+    if arr.ndim != 2 or arr.shape[0] != arr.shape[1]:
+        raise ValueError(f"{name} must be a square (N, N) matrix; got shape {arr.shape}")
+    if arr.shape[0] == 0:
+        raise ValueError(f"{name} must have N >= 1; got shape {arr.shape}")
+    if np.issubdtype(arr.dtype, np.floating):
+        if not np.all(np.isfinite(arr)):
+            raise ValueError(f"{name} must be finite; found NaN or inf entries")
+        if arr.dtype != np.float64:
+            arr = arr.astype(np.float64)
+    if symmetric and not np.array_equal(arr, arr.T):
+        raise ValueError(f"{name} must be symmetric (J == J.T)")
+    if zero_diagonal and np.any(np.diagonal(arr) != 0):
+        raise ValueError(f"{name} must have a zero diagonal")
+    return np.ascontiguousarray(arr)
+
+
+def check_thresholds(theta, n: int, name: str = "theta") -> np.ndarray:
+    """Thresholds: None (zeros) or a finite real vector of length ``n``; returns float64."""
+    if theta is None:
+        return np.zeros(n, dtype=np.float64)
+    arr = np.asarray(theta)
+    if arr.ndim == 0:
+        arr = np.full(n, float(arr))
+    if arr.dtype == np.bool_ or not (
+        np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
+    ):
+        raise TypeError(f"{name} must be a real vector; got dtype {arr.dtype}")
+    if arr.shape != (n,):
+        raise ValueError(f"{name} must have shape ({n},) to match J; got shape {arr.shape}")
+    arr = arr.astype(np.float64)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite; found NaN or inf entries")
+    return arr
+
+
+def available_memory_bytes() -> int:
+    """Memory available to this process (MemAvailable on Linux; a conservative guess elsewhere)."""
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return 8 * 1024**3
+
+
+def format_bytes(n: float) -> str:
+    """Human-readable size (``1.5 GiB``)."""
+    n = float(n)
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if abs(n) < 1024 or unit == "PiB":
+            return f"{n:.1f} {unit}" if unit != "B" else f"{int(n)} B"
+        n /= 1024
+    return f"{n:.1f} PiB"
+
+
+def check_memory(nbytes: float, what: str, *, hint: str = "", fraction: float = 0.8) -> None:
+    """Refuse up front (MemoryError) when ``nbytes`` exceeds ``fraction`` of available memory."""
+    avail = available_memory_bytes()
+    if nbytes > fraction * avail:
+        msg = (
+            f"{what} needs about {format_bytes(nbytes)}, more than {fraction:.0%} of the "
+            f"{format_bytes(avail)} available"
+        )
+        if hint:
+            msg += f"; {hint}"
+        raise MemoryError(msg)

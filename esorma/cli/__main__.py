@@ -1,0 +1,5 @@
+import sys
+
+from esorma.cli import main
+
+sys.exit(main())

@@ -1,0 +1,108 @@
+"""A short end-to-end run of everything esorma does, on embedded defaults.
+
+Each command module may contribute a section by defining ``tour(ctx)``; sections run in the
+commands' ``ORDER``. A section writes its HDF5 files and PNG figures through ``ctx`` (so that
+everything lands in one folder), records its key numbers with ``ctx.record``, and prints short
+lines with ``ctx.log``. The tour ends with ``summary.json`` and prints where everything is.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+NAME = "tour"
+HELP = "short end-to-end run of every part of esorma (HDF5 + PNG written to a folder)"
+EXAMPLES = ["esorma tour", "esorma tour --out my-tour --seed 3"]
+ORDER = 0
+
+
+@dataclass
+class TourContext:
+    """What a tour section gets: where to write, the seed, and a place to record numbers."""
+
+    outdir: Path
+    seed: int
+    quiet: bool = False
+    summary: dict = field(default_factory=dict)
+    files: list = field(default_factory=list)
+    section: str = ""
+
+    def log(self, msg: str) -> None:
+        if not self.quiet:
+            print(f"  {msg}", flush=True)
+
+    def record(self, **numbers) -> None:
+        self.summary.setdefault(self.section, {}).update(numbers)
+
+    def path(self, name: str) -> Path:
+        """A file path inside the tour folder (recorded in the list of outputs)."""
+        p = self.outdir / name
+        self.files.append(p)
+        return p
+
+
+def add_arguments(parser):
+    parser.add_argument(
+        "--out", type=Path, default=Path("esorma-tour"), help="output folder (default esorma-tour)"
+    )
+    parser.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
+    parser.add_argument(
+        "--only", nargs="*", default=None, metavar="SECTION", help="run only these sections"
+    )
+    parser.add_argument("--quiet", action="store_true", help="print only the final summary")
+
+
+def run(args) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from esorma.cli import command_modules
+    from esorma.cli._common import print_json
+    from esorma.io import atomic_write, package_versions, to_jsonable
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    ctx = TourContext(outdir=args.out, seed=args.seed, quiet=args.quiet)
+    sections = [m for m in command_modules() if hasattr(m, "tour")]
+    if args.only:
+        unknown = set(args.only) - {m.NAME for m in sections}
+        if unknown:
+            raise ValueError(
+                f"--only must name tour sections among {[m.NAME for m in sections]}; "
+                f"got {sorted(unknown)}"
+            )
+        sections = [m for m in sections if m.NAME in args.only]
+    failed = []
+    t_all = time.perf_counter()
+    for m in sections:
+        ctx.section = m.NAME
+        print(f"[{m.NAME}]", flush=True)
+        t0 = time.perf_counter()
+        try:
+            m.tour(ctx)
+        except Exception as exc:  # report and go on: one broken part must not hide the rest
+            failed.append(m.NAME)
+            print(f"  FAILED: {type(exc).__name__}: {exc}", flush=True)
+        ctx.record(seconds=round(time.perf_counter() - t0, 2))
+    ctx.summary["_run"] = {
+        "seed": args.seed,
+        "seconds": round(time.perf_counter() - t_all, 2),
+        "versions": package_versions(),
+        "failed_sections": failed,
+    }
+    import json
+
+    with atomic_write(args.out / "summary.json") as tmp:
+        tmp.write_text(json.dumps(to_jsonable(ctx.summary), indent=2, sort_keys=True))
+    if not args.quiet:
+        print()
+    print(f"esorma tour: {len(sections) - len(failed)}/{len(sections)} sections ok in "
+          f"{ctx.summary['_run']['seconds']:.1f} s; results in {args.out.resolve()}")
+    for p in ctx.files:
+        if p.exists():
+            print(f"  {p}")
+    print(f"  {args.out / 'summary.json'}")
+    if args.quiet:
+        print_json({k: v for k, v in ctx.summary.items() if k != "_run"})
+    return 1 if failed else 0

@@ -1,0 +1,162 @@
+"""HDF5 input/output shared by the whole package: atomic writes and provenance attributes.
+
+Every file esorma writes records, as attributes of its root group, the ``schema_version``, the
+``kind`` of content, the ``config`` (JSON), the ``seed`` and the ``versions`` of the packages
+that made it. Writes go to a temporary file in the same folder that is renamed into place only
+when complete, so an interrupted run never leaves a half-written file under the final name.
+
+Readers and writers accept a path or an open ``h5py.Group`` (netket's ``HDF5Log`` style).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import json
+import os
+import platform
+import tempfile
+from pathlib import Path
+from typing import Any, Iterator
+
+import numpy as np
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "package_versions",
+    "atomic_write",
+    "atomic_h5",
+    "write_metadata",
+    "read_metadata",
+    "to_jsonable",
+]
+
+SCHEMA_VERSION = 1
+
+_VERSIONED = ("esorma", "numpy", "scipy", "numba", "networkx", "matplotlib", "h5py")
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of Python and of the packages whose behaviour a result depends on."""
+    from importlib import metadata
+
+    out = {"python": platform.python_version()}
+    for name in _VERSIONED:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def to_jsonable(obj: Any) -> Any:
+    """Convert NumPy scalars/arrays, paths and tuples into JSON-serialisable objects."""
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [to_jsonable(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return to_jsonable(obj.tolist())
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, Path):
+        return str(obj)
+    if isinstance(obj, float) and not np.isfinite(obj):
+        return str(obj)
+    return obj
+
+
+@contextlib.contextmanager
+def atomic_write(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; rename it onto ``path`` only on success.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> d = tempfile.mkdtemp()
+    >>> with atomic_write(os.path.join(d, "x.txt")) as tmp:
+    ...     _ = tmp.write_text("done")
+    >>> open(os.path.join(d, "x.txt")).read()
+    'done'
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+@contextlib.contextmanager
+def atomic_h5(path: str | os.PathLike, *, kind: str, config=None, seed=None):
+    """Open a new HDF5 file for writing atomically, with provenance attributes already set.
+
+    Parameters
+    ----------
+    path : path-like
+        Final file name. It appears only once the ``with`` block ends without error.
+    kind : str
+        What the file holds (``"network"``, ``"attractors"``, ``"spectrum"``, ...).
+    config : dict, optional
+        The parameters that produced the content (stored as JSON).
+    seed : int or None
+        The seed of the run.
+
+    Examples
+    --------
+    >>> import tempfile, os, h5py
+    >>> p = os.path.join(tempfile.mkdtemp(), "demo.h5")
+    >>> with atomic_h5(p, kind="demo", config={"n": 3}, seed=1) as f:
+    ...     _ = f.create_dataset("x", data=[1, 2, 3])
+    >>> read_metadata(p)["config"]
+    {'n': 3}
+    """
+    import h5py
+
+    with atomic_write(path) as tmp:
+        with h5py.File(tmp, "w") as fh:
+            write_metadata(fh, kind=kind, config=config, seed=seed)
+            yield fh
+
+
+def write_metadata(group, *, kind: str, config=None, seed=None) -> None:
+    """Store schema version, kind, config (JSON), seed and package versions as attributes."""
+    group.attrs["schema_version"] = SCHEMA_VERSION
+    group.attrs["kind"] = kind
+    group.attrs["config"] = json.dumps(to_jsonable(config or {}), sort_keys=True)
+    group.attrs["seed"] = json.dumps(to_jsonable(seed))
+    group.attrs["versions"] = json.dumps(package_versions(), sort_keys=True)
+    group.attrs["created"] = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+
+
+@contextlib.contextmanager
+def _open_group(path_or_group, mode="r"):
+    import h5py
+
+    if isinstance(path_or_group, (h5py.Group, h5py.File)):
+        yield path_or_group
+    else:
+        with h5py.File(path_or_group, mode) as fh:
+            yield fh
+
+
+def read_metadata(path_or_group) -> dict:
+    """Read the provenance attributes written by :func:`write_metadata` (JSON decoded)."""
+    with _open_group(path_or_group) as g:
+        attrs = dict(g.attrs)
+    out = {}
+    for key, value in attrs.items():
+        if isinstance(value, bytes):
+            value = value.decode()
+        if key in ("config", "seed", "versions") and isinstance(value, str):
+            value = json.loads(value)
+        elif isinstance(value, np.generic):
+            value = value.item()
+        out[key] = value
+    return out
