@@ -14,7 +14,10 @@ try:
 except _metadata.PackageNotFoundError:  # pragma: no cover - source tree without install
     __version__ = "0+unknown"
 
-__all__ = ["__version__"]
+__all__ = ["__version__", "Hopfield"]
+
+# Public names re-exported from their modules, resolved on first access (no work at import).
+_NAMES = {"Hopfield": "esorma.networks"}
 
 # Sub-packages are imported on first attribute access (``esorma.spectra``), never at import.
 _SUBMODULES = (
@@ -24,6 +27,7 @@ _SUBMODULES = (
     "io",
     "learning",
     "networks",
+    "patterns",
     "plotting",
     "replica",
     "spectra",
@@ -34,6 +38,10 @@ _SUBMODULES = (
 
 
 def __getattr__(name):
+    if name in _NAMES:
+        import importlib
+
+        return getattr(importlib.import_module(_NAMES[name]), name)
     if name in _SUBMODULES:
         import importlib
 
@@ -42,4 +50,4 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_SUBMODULES))
+    return sorted(set(globals()) | set(_SUBMODULES) | set(_NAMES))

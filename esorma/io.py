@@ -29,6 +29,10 @@ __all__ = [
     "write_metadata",
     "read_metadata",
     "to_jsonable",
+    "save_result",
+    "load_result",
+    "save_network",
+    "load_network",
 ]
 
 SCHEMA_VERSION = 1
@@ -160,3 +164,141 @@ def read_metadata(path_or_group) -> dict:
             value = value.item()
         out[key] = value
     return out
+
+
+# --------------------------------------------------------------------------- results & networks
+
+
+def _write_value(group, name, value):
+    import dataclasses
+
+    if value is None:
+        group.attrs[f"none:{name}"] = True
+    elif isinstance(value, np.ndarray):
+        group.create_dataset(name, data=value, compression="gzip" if value.size > 4096 else None)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        sub = group.create_group(name)
+        sub.attrs["dataclass"] = f"{type(value).__module__}:{type(value).__qualname__}"
+        for f in dataclasses.fields(value):
+            _write_value(sub, f.name, getattr(value, f.name))
+    elif isinstance(value, (str, bool, int, float, np.generic)):
+        group.attrs[f"scalar:{name}"] = value
+    else:
+        group.attrs[f"json:{name}"] = json.dumps(to_jsonable(value))
+
+
+def _read_group(group):
+    import importlib
+
+    values = {}
+    for key, ds in group.items():
+        if hasattr(ds, "keys"):
+            values[key] = _read_group(ds)
+        else:
+            values[key] = ds[()]
+    for key, value in group.attrs.items():
+        prefix, _, name = key.partition(":")
+        if not name:
+            continue
+        if prefix == "none":
+            values[name] = None
+        elif prefix == "scalar":
+            values[name] = value.decode() if isinstance(value, bytes) else (
+                value.item() if isinstance(value, np.generic) else value
+            )
+        elif prefix == "json":
+            values[name] = json.loads(value)
+    target = group.attrs.get("dataclass")
+    if target is None:
+        return values
+    module, _, qualname = str(target).partition(":")
+    cls = getattr(importlib.import_module(module), qualname)
+    return cls(**values)
+
+
+def save_result(path, result, *, kind: str | None = None, config=None, seed=None) -> Path:
+    """Save a result dataclass (arrays, scalars, nested dataclasses) to HDF5, atomically.
+
+    Parameters
+    ----------
+    path : path-like
+        Target file (replaced atomically).
+    result : dataclass instance
+        Any esorma result (its fields become datasets and attributes of the group ``result``).
+    kind : str, optional
+        Content label (default: the class name).
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> from esorma.dynamics import DynamicsResult
+    >>> import numpy as np
+    >>> r = DynamicsResult(np.ones((1, 3), np.int8), np.zeros(1), np.ones(1, bool),
+    ...                    np.ones(1), np.zeros(1), "async", "random", 10)
+    >>> p = save_result(os.path.join(tempfile.mkdtemp(), "r.h5"), r, config={"N": 3}, seed=0)
+    >>> load_result(p).mode
+    'async'
+    """
+    import dataclasses
+
+    if not dataclasses.is_dataclass(result) or isinstance(result, type):
+        raise TypeError(f"result must be a dataclass instance; got {type(result).__name__}")
+    kind = kind or type(result).__name__
+    with atomic_h5(path, kind=kind, config=config, seed=seed) as fh:
+        _write_value(fh, "result", result)
+    return Path(path)
+
+
+def load_result(path_or_group):
+    """Load a result saved by :func:`save_result` (rebuilt as its dataclass)."""
+    with _open_group(path_or_group) as g:
+        if "result" not in g:
+            raise ValueError(f"{path_or_group!r} holds no esorma result (no 'result' group)")
+        return _read_group(g["result"])
+
+
+def save_network(path, network, *, config=None, seed=None) -> Path:
+    """Save a :class:`esorma.Hopfield` network (couplings, thresholds, scale, patterns, rule).
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> from esorma import Hopfield
+    >>> from esorma.patterns import random_patterns
+    >>> net = Hopfield.from_patterns(random_patterns(2, 16, rng=0))
+    >>> p = save_network(os.path.join(tempfile.mkdtemp(), "net.h5"), net, seed=0)
+    >>> load_network(p).J.dtype
+    dtype('int16')
+    """
+    from esorma.networks import Hopfield
+
+    if not isinstance(network, Hopfield):
+        raise TypeError(f"network must be an esorma.Hopfield; got {type(network).__name__}")
+    with atomic_h5(path, kind="network", config=config, seed=seed) as fh:
+        g = fh.create_group("network")
+        g.create_dataset("J", data=network.J, compression="gzip" if network.J.size > 4096 else None)
+        g.create_dataset("theta", data=network.theta)
+        g.attrs["scale"] = network.scale
+        if network.patterns is not None:
+            g.create_dataset("patterns", data=network.patterns)
+        if network.rule is not None:
+            g.attrs["rule"] = network.rule
+    return Path(path)
+
+
+def load_network(path_or_group):
+    """Load a network saved by :func:`save_network`."""
+    from esorma.networks import Hopfield
+
+    with _open_group(path_or_group) as g:
+        if "network" not in g:
+            raise ValueError(f"{path_or_group!r} holds no esorma network (no 'network' group)")
+        n = g["network"]
+        rule = n.attrs.get("rule")
+        return Hopfield(
+            n["J"][()],
+            theta=n["theta"][()],
+            scale=float(n.attrs["scale"]),
+            patterns=n["patterns"][()] if "patterns" in n else None,
+            rule=rule.decode() if isinstance(rule, bytes) else rule,
+        )

@@ -1,0 +1,215 @@
+"""Hopfield network objects: couplings, thresholds, local fields, energies, fixed points.
+
+Conventions (see ``DESIGN.md``): spins are int8 ±1, one state (N,) or a batch (B, N); local
+field ``h = J s − θ``; energy ``E(s) = −½ sᵀ J s + θᵀ s``; a fixed point has ``s_i h_i ≥ 0`` for
+every i. Hebb networks store integer counts ``ξᵀξ`` (int16 while P ≤ 32767) with
+``scale = 1/N``, so ties are exact and memory traffic halves; the effective couplings are
+``scale * J``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from esorma import _network_kernels as _k
+from esorma._validation import (
+    check_choice,
+    check_couplings,
+    check_patterns,
+    check_real,
+    check_spins,
+    check_thresholds,
+)
+
+__all__ = ["Hopfield"]
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Hopfield:
+    """A Hopfield network with couplings ``scale * J`` and thresholds ``theta``.
+
+    Parameters
+    ----------
+    J : array_like, shape (N, N)
+        Couplings: any finite real matrix (symmetric or not), or integer counts (int16/int32)
+        together with ``scale``. The diagonal is kept as given (learning rules zero it).
+    theta : array_like, shape (N,), optional
+        Thresholds (default 0).
+    scale : float
+        Positive factor multiplying J (``1/N`` for integer Hebb counts, 1 otherwise).
+    patterns : array_like, shape (P, N), optional
+        Stored patterns, for overlaps, labels and the low-rank field path of Hebb networks.
+    rule : str, optional
+        Name of the learning rule that made J (``"hebb"``, ``"pseudo_inverse"``, ``"storkey"``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from esorma import Hopfield
+    >>> from esorma.patterns import random_patterns
+    >>> xi = random_patterns(3, 100, rng=0)
+    >>> net = Hopfield.from_patterns(xi)
+    >>> net.n_neurons, net.n_patterns, net.J.dtype
+    (100, 3, dtype('int16'))
+    >>> bool(net.is_fixed_point(xi).all())
+    True
+    >>> float(net.energy(xi[0])) < 0
+    True
+    """
+
+    J: np.ndarray
+    theta: np.ndarray | None = None
+    scale: float = 1.0
+    patterns: np.ndarray | None = None
+    rule: str | None = None
+
+    def __post_init__(self):
+        J = check_couplings(self.J, "J")
+        n = J.shape[0]
+        set_ = object.__setattr__
+        set_(self, "J", J)
+        set_(self, "theta", check_thresholds(self.theta, n))
+        set_(self, "scale", check_real(self.scale, "scale", minimum=0.0, strict_min=True))
+        if self.patterns is not None:
+            xi, _ = check_spins(self.patterns, "patterns", n=n)
+            set_(self, "patterns", xi)
+        if self.rule is not None:
+            from esorma.learning import RULES
+
+            check_choice(self.rule, "rule", RULES)
+        symmetric = bool(np.array_equal(J, J.T))
+        set_(self, "symmetric", symmetric)
+        # Kernels walk rows of J^T (the columns of J) when a spin flips; contiguous either way.
+        set_(self, "_Jt", J if symmetric else np.ascontiguousarray(J.T))
+        set_(self, "_low_rank", self.rule == "hebb" and self.patterns is not None)
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def from_patterns(
+        cls, patterns, rule: str = "hebb", *, integer: bool | None = None, theta=None
+    ) -> "Hopfield":
+        """Build a network storing ``patterns`` with a rule from :data:`esorma.learning.RULES`.
+
+        Parameters
+        ----------
+        patterns : array_like, shape (P, N)
+            ±1 patterns.
+        rule : {"hebb", "pseudo_inverse", "storkey"}
+        integer : bool, optional
+            Store Hebb couplings as integer counts with ``scale = 1/N`` (default True for Hebb;
+            not available for the other rules).
+        theta : array_like, optional
+            Thresholds.
+        """
+        from esorma.learning import get_rule, hebb
+
+        rule_fn = get_rule(rule)
+        xi = check_patterns(patterns)
+        n = xi.shape[1]
+        if integer is None:
+            integer = rule == "hebb"
+        if integer and rule != "hebb":
+            raise ValueError(f"integer=True is only available for rule='hebb'; got rule={rule!r}")
+        if rule == "hebb" and integer:
+            return cls(hebb(xi, integer=True), theta=theta, scale=1.0 / n, patterns=xi, rule=rule)
+        return cls(rule_fn(xi), theta=theta, scale=1.0, patterns=xi, rule=rule)
+
+    # ------------------------------------------------------------------ properties
+    @property
+    def n_neurons(self) -> int:
+        return self.J.shape[0]
+
+    @property
+    def n_patterns(self) -> int:
+        return 0 if self.patterns is None else self.patterns.shape[0]
+
+    @property
+    def load(self) -> float:
+        """α = P / N."""
+        return self.n_patterns / self.n_neurons
+
+    @property
+    def is_integer(self) -> bool:
+        return bool(np.issubdtype(self.J.dtype, np.integer))
+
+    @property
+    def couplings(self) -> np.ndarray:
+        """The effective couplings ``scale * J`` as float64 (a new array for integer J)."""
+        if self.is_integer or self.scale != 1.0:
+            return self.J.astype(np.float64) * self.scale
+        return self.J
+
+    def __repr__(self) -> str:
+        kind = f"{self.rule} " if self.rule else ""
+        return (
+            f"Hopfield({kind}N={self.n_neurons}, P={self.n_patterns}, "
+            f"J dtype={self.J.dtype}, symmetric={self.symmetric})"
+        )
+
+    # ------------------------------------------------------------------ fields and energy
+    def _check(self, states, name="states"):
+        return check_spins(states, name, n=self.n_neurons)
+
+    def raw_fields(self, batch: np.ndarray) -> np.ndarray:
+        """``J @ s`` for a validated int8 batch (no scale, no theta): int64 for integer J.
+
+        Hebb networks with known patterns use the low-rank form ``ξᵀ(ξ s) − P s`` (O(NP) per
+        state instead of O(N²)); it equals ``J @ s`` exactly because ``J_ii = 0``.
+        """
+        if self._low_rank:
+            xi = self.patterns.astype(np.float64)
+            s = batch.astype(np.float64)
+            h = (s @ xi.T) @ xi - self.n_patterns * s  # exact integers below 2**53
+            if self.is_integer:
+                return np.rint(h).astype(np.int64)
+            return h / self.n_neurons
+        if self.is_integer:
+            out = np.empty(batch.shape, dtype=np.int64)
+            return _k.raw_fields_int(self.J, batch, out)
+        return batch.astype(np.float64) @ self._Jt
+
+    def fields(self, states) -> np.ndarray:
+        """Local fields ``h = scale * J s − θ``, shape like ``states`` (float64)."""
+        batch, was_1d = self._check(states)
+        h = self.scale * self.raw_fields(batch) - self.theta
+        return h[0] if was_1d else h
+
+    def energy(self, states) -> np.ndarray | float:
+        """Energy ``E(s) = −½ sᵀ (scale J) s + θᵀ s`` per state."""
+        batch, was_1d = self._check(states)
+        h = self.raw_fields(batch)
+        s = batch.astype(np.float64)
+        e = -0.5 * self.scale * np.einsum("bi,bi->b", s, h) + s @ self.theta
+        return e[0] if was_1d else e
+
+    def is_fixed_point(self, states) -> np.ndarray | bool:
+        """True where ``s_i h_i ≥ 0`` for every i (stable to every single spin flip)."""
+        batch, was_1d = self._check(states)
+        h = self.scale * self.raw_fields(batch) - self.theta
+        ok = np.all(batch * h >= 0, axis=1)
+        return bool(ok[0]) if was_1d else ok
+
+    def overlaps(self, states) -> np.ndarray:
+        """Overlaps with the stored patterns, shape (B, P) (or (P,))."""
+        if self.patterns is None:
+            raise ValueError("this network has no stored patterns (patterns=None)")
+        from esorma.patterns import overlaps
+
+        return overlaps(states, self.patterns)
+
+    def run(self, states, **kwargs):
+        """Zero-temperature dynamics from ``states``; see :func:`esorma.dynamics.run`."""
+        from esorma.dynamics import run
+
+        return run(self, states, **kwargs)
+
+
+def as_network(net_or_J, theta=None) -> Hopfield:
+    """A :class:`Hopfield` from a network (returned as is) or a raw coupling matrix."""
+    if isinstance(net_or_J, Hopfield):
+        if theta is not None:
+            raise ValueError("theta must be None when a network is given (it has its own)")
+        return net_or_J
+    return Hopfield(net_or_J, theta=theta)
