@@ -1,0 +1,3 @@
+"""Matplotlib figures of esorma (each function takes ax=None and returns ax)."""
+
+__all__ = []

@@ -1,0 +1,168 @@
+"""Figures of the replica theory: the AGS phase diagram, m(α), SK and reference curves.
+
+Every function imports matplotlib lazily, takes ``ax=None`` (a new figure is made) and
+returns the axes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "plot_phase_diagram",
+    "plot_retrieval_overlap",
+    "plot_sk",
+    "plot_gardner",
+]
+
+
+def _axes(ax, figsize=(6.0, 4.5)):
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _fig, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def plot_phase_diagram(pd, ax=None, *, inset: bool = True):
+    """Draw the AGS (α, T) phase diagram from a :class:`~esorma.replica.PhaseDiagram`.
+
+    Shows ``T_g`` (paramagnet / spin glass), ``T_M`` (retrieval states exist below),
+    ``T_c`` (retrieval states are the global minimum below), the capacity point
+    ``α_c = 0.138`` and, in an inset, the low-T re-entrance of ``T_M``.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from esorma.replica import phase_diagram
+    >>> ax = plot_phase_diagram(phase_diagram(n_points=15))
+    >>> ax.get_xlabel()
+    'load α = P/N'
+    """
+    ax = _axes(ax)
+    ax.plot(pd.alphas, pd.T_g, color="tab:gray", lw=2,
+            label=r"$T_g = 1+\sqrt{\alpha}$ (spin glass)")
+    ax.plot(pd.alpha_M, pd.temperatures, color="tab:blue", lw=2,
+            label=r"$T_M$: retrieval states exist")
+    ax.plot(pd.alpha_c, pd.temperatures, color="tab:red", lw=2,
+            label=r"$T_c$: retrieval is the global minimum")
+    cap = pd.capacity
+    ax.plot([cap.alpha_c], [0.0], "o", color="tab:blue", ms=7, clip_on=False,
+            label=rf"$\alpha_c = {cap.alpha_c:.6f}$ (m = {cap.m:.4f})")
+    ax.plot([pd.alpha_first_order], [0.0], "s", color="tab:red", ms=6, clip_on=False,
+            label=rf"$\alpha = {pd.alpha_first_order:.4f}$ (first order, T=0)")
+    ax.text(0.006, 0.1, "retrieval\n(global min.)", fontsize=8, color="tab:red")
+    ax.text(0.085, 0.12, "retrieval\n(metastable)", fontsize=8, color="tab:blue")
+    ax.text(0.035, 0.85, "spin glass", fontsize=9)
+    ax.text(0.02, 1.25, "paramagnet", fontsize=9)
+    xmax = max(float(np.nanmax(pd.alphas)), 0.16)
+    ax.set_xlim(0.0, xmax)
+    ax.set_ylim(0.0, max(1.8, float(np.nanmax(pd.T_g)) + 0.4))
+    ax.set_xlabel("load α = P/N")
+    ax.set_ylabel("temperature T")
+    ax.set_title("AGS replica-symmetric phase diagram of the Hopfield model")
+    ax.legend(loc="upper right", fontsize=7, framealpha=0.9)
+    if inset:
+        ins = ax.inset_axes([0.56, 0.33, 0.4, 0.3])
+        ins.plot(pd.alpha_M, pd.temperatures, color="tab:blue", lw=1.5)
+        ins.axvline(cap.alpha_c, color="tab:blue", ls=":", lw=1)
+        ins.plot([pd.alpha_M_max], [pd.T_at_alpha_M_max], "x", color="k")
+        ins.set_xlim(cap.alpha_c - 8e-4, pd.alpha_M_max + 2e-4)
+        ins.set_ylim(0.0, 0.08)
+        ins.tick_params(labelsize=6)
+        ins.set_title("re-entrance of $T_M$", fontsize=7)
+        ins.xaxis.get_offset_text().set_fontsize(6)
+    return ax
+
+
+def plot_retrieval_overlap(alphas=None, temperatures=(0.0,), ax=None):
+    """Theoretical ``m(α)`` on the retrieval branch (NaN beyond ``α_M(T)``) for some ``T``.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = plot_retrieval_overlap(np.linspace(0.01, 0.15, 8))
+    >>> ax.get_ylabel()
+    'overlap m'
+    """
+    from esorma.replica import retrieval_branch, retrieval_overlap
+
+    ax = _axes(ax)
+    if alphas is None:
+        alphas = np.linspace(0.0, 0.15, 151)
+    alphas = np.asarray(alphas, dtype=float)
+    for T in temperatures:
+        a_m = retrieval_branch(T)[1]
+        grid = np.sort(np.append(alphas, a_m)) if 0 < a_m <= alphas.max() else alphas
+        m = retrieval_overlap(grid, T=T)
+        ax.plot(grid, m, lw=2, label=f"T = {T:g}")
+        if a_m > 0 and a_m <= np.max(alphas):
+            ax.axvline(a_m, ls=":", lw=1, color=ax.lines[-1].get_color())
+    ax.set_xlabel("load α = P/N")
+    ax.set_ylabel("overlap m")
+    ax.set_title("AGS retrieval overlap m(α) (RS theory)")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_sk(temperatures=None, h: float = 0.0, ax=None):
+    """SK replica-symmetric ``q``, energy and entropy against ``T`` (RS-unstable part shaded).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = plot_sk(np.linspace(0.0, 1.5, 16))
+    >>> ax.get_xlabel()
+    'temperature T / J'
+    """
+    from esorma.replica import sk_solve
+
+    ax = _axes(ax)
+    if temperatures is None:
+        temperatures = np.linspace(0.0, 1.5, 151)
+    sols = [sk_solve(float(t), h=h) for t in temperatures]
+    ax.plot(temperatures, [s.q for s in sols], label="q")
+    ax.plot(temperatures, [s.energy for s in sols], label="energy u")
+    ax.plot(temperatures, [s.entropy for s in sols], label="entropy s")
+    unstable = np.array([not s.rs_stable for s in sols])
+    if unstable.any():
+        ax.fill_between(temperatures, -1, 1, where=unstable, color="0.9",
+                        label="RS unstable (AT)")
+    ax.axhline(0.0, color="k", lw=0.5)
+    ax.set_xlabel("temperature T / J")
+    ax.set_ylabel("RS value")
+    ax.set_ylim(-1.0, 1.0)
+    ax.set_title(f"Sherrington-Kirkpatrick, replica symmetric (h = {h:g})")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_gardner(ax=None, kappas=None):
+    """Gardner's ``κ_G(α)`` with the pseudo-inverse rule's ``κ_PI(α)`` for comparison.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> plot_gardner().get_ylabel()
+    'stability κ'
+    """
+    from esorma.replica import gardner_capacity, pseudo_inverse_stability
+
+    ax = _axes(ax)
+    if kappas is None:
+        kappas = np.linspace(-0.5, 3.0, 200)
+    ax.plot(gardner_capacity(kappas), kappas, lw=2, label="Gardner bound $\\alpha_c(\\kappa)$")
+    a = np.linspace(0.02, 0.999, 200)
+    ax.plot(a, pseudo_inverse_stability(a), lw=2, label="pseudo-inverse rule")
+    ax.plot([2.0], [0.0], "o", color="k")
+    ax.set_xlim(0, 3)
+    ax.set_ylim(-0.5, 3)
+    ax.set_xlabel("load α = P/N")
+    ax.set_ylabel("stability κ")
+    ax.set_title("Perceptron capacity references")
+    ax.legend(fontsize=8)
+    return ax

@@ -1,0 +1,77 @@
+"""Replica-symmetric theory: the AGS Hopfield equations, the SK model and reference curves.
+
+Hopfield (Amit, Gutfreund & Sompolinsky): :func:`ags_solve`, :func:`ags_capacity`
+(α_c = 0.1379...), :func:`ags_first_order` (≈ 0.052), :func:`retrieval_overlap` (m(α) for
+overlays), :func:`phase_diagram` and the lines ``T_g``, ``T_M``, ``T_c``.
+Sherrington-Kirkpatrick: :func:`sk_solve`, :func:`at_line`. Perceptron references:
+:func:`gardner_capacity`, :func:`pseudo_inverse_stability`.
+
+Every solver returns a frozen dataclass with ``residual`` and ``converged``; a solve whose
+residual is too large issues a :class:`ConvergenceWarning`, and a branch that does not exist
+raises :class:`NoSolutionError` (a ``ValueError``).
+"""
+
+from esorma.replica._common import ConvergenceError, ConvergenceWarning, NoSolutionError
+from esorma.replica.ags import (
+    AGSCapacity,
+    AGSSolution,
+    AGSTransition,
+    ags_capacity,
+    ags_capacity_closed_form,
+    ags_first_order,
+    ags_solve,
+    retrieval_branch,
+    retrieval_overlap,
+)
+from esorma.replica.gardner import (
+    gardner_capacity,
+    gardner_kappa,
+    hebb_unstable_fraction,
+    pseudo_inverse_capacity,
+    pseudo_inverse_stability,
+)
+from esorma.replica.phase import (
+    PhaseDiagram,
+    first_order_alpha,
+    first_order_temperatures,
+    phase_diagram,
+    retrieval_temperatures,
+    spin_glass_temperature,
+    spinodal_alpha,
+)
+from esorma.replica.sk import SKSolution, at_field, at_line, sk_solve
+
+#: Alias: the de Almeida-Thouless temperature T_AT(h).
+T_AT = at_line
+
+__all__ = [
+    "AGSCapacity",
+    "AGSSolution",
+    "AGSTransition",
+    "ConvergenceError",
+    "ConvergenceWarning",
+    "NoSolutionError",
+    "PhaseDiagram",
+    "SKSolution",
+    "T_AT",
+    "ags_capacity",
+    "ags_capacity_closed_form",
+    "ags_first_order",
+    "ags_solve",
+    "at_field",
+    "at_line",
+    "first_order_alpha",
+    "first_order_temperatures",
+    "gardner_capacity",
+    "gardner_kappa",
+    "hebb_unstable_fraction",
+    "phase_diagram",
+    "pseudo_inverse_capacity",
+    "pseudo_inverse_stability",
+    "retrieval_branch",
+    "retrieval_overlap",
+    "retrieval_temperatures",
+    "sk_solve",
+    "spin_glass_temperature",
+    "spinodal_alpha",
+]

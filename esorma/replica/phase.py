@@ -1,0 +1,338 @@
+r"""The AGS phase diagram of the Hopfield model in the (α, T) plane.
+
+Three lines (Amit, Gutfreund & Sompolinsky 1987, Fig. 1):
+
+``T_g(α)``
+    paramagnet → spin glass, analytically ``1 + √α``; found numerically as the temperature at
+    which the spin-glass branch bifurcates from ``q = 0``.
+``T_M(α)``
+    retrieval states exist below it (the spinodal; ``α_M(T)`` is the fold of the retrieval
+    branch, ``α_M(0) = α_c = 0.1379...``). Small α: ``T_M ≈ 1 - 1.95 √α``.
+``T_c(α)``
+    retrieval states are the global minimum below it (``f_ret = f_SG``; ``α = 0.0518...`` at
+    ``T = 0``). Small α: ``T_c ≈ 1 - 2.6 √α``.
+
+Both ``α_M(T)`` and the first-order line ``α_c(T)`` are single-valued functions of ``T`` but
+slightly re-entrant: they first *increase* with ``T`` (maxima ≈ 0.13819 at ``T ≈ 0.025`` and
+≈ 0.0532 at ``T ≈ 0.1``), an artefact of replica symmetry. So for α just above the ``T = 0``
+values ``T_M(α)`` (and ``T_c(α)``) has two roots; :func:`retrieval_temperatures` and
+:func:`first_order_temperatures` return all of them (found by scanning and bracketing, never
+by a single bisection that could land on either).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import optimize
+
+from esorma._validation import check_int
+from esorma.replica import ags as _ags
+from esorma.replica._common import (
+    ConvergenceError,
+    ConvergenceWarning,
+    check_alpha,
+    check_array,
+    moments,
+)
+
+__all__ = [
+    "PhaseDiagram",
+    "phase_diagram",
+    "spin_glass_temperature",
+    "retrieval_temperatures",
+    "first_order_temperatures",
+    "spinodal_alpha",
+    "first_order_alpha",
+]
+
+
+def _alpha_sg_onset(T: float, sigma: float = 1e-7) -> float:
+    """α on the spin-glass branch at a tiny σ = √(αr): the bifurcation from q = 0."""
+    _m1, q, c, *_ = moments(T, 0.0, sigma)
+    return sigma * sigma * (1.0 - c) ** 2 / q
+
+
+def spin_glass_temperature(alpha):
+    r"""``T_g(α)``: paramagnet → spin-glass transition, computed numerically.
+
+    The spin-glass branch (``m = 0``) bifurcates from ``q = 0`` where the linearised
+    ``q``-equation has slope one; numerically, ``T_g`` is the root in ``T > 1`` of
+    ``α_SG(σ → 0; T) = α`` with ``α_SG(σ) = σ²(1 - C)²/q`` evaluated by quadrature at
+    ``σ = 1e-7``. Analytically ``T_g = 1 + √α``.
+
+    Parameters
+    ----------
+    alpha : float or array_like
+        Loads ``>= 0``.
+
+    Returns
+    -------
+    float or numpy.ndarray
+
+    Examples
+    --------
+    >>> round(float(spin_glass_temperature(0.04)), 10)
+    1.2
+    """
+    arr = check_array(alpha, "alpha", minimum=0.0)
+    out = np.empty_like(arr)
+    for i, a in enumerate(arr):
+        if a == 0.0:
+            out[i] = 1.0
+            continue
+        hi = 2.0 + 2.0 * math.sqrt(a)
+        out[i] = optimize.brentq(lambda T: _alpha_sg_onset(T) - a, 1.0, hi, xtol=1e-14,
+                                 rtol=4 * np.finfo(float).eps)
+    return out if np.ndim(alpha) else float(out[0])
+
+
+def spinodal_alpha(T) -> np.ndarray | float:
+    """``α_M(T)``: the largest load with a retrieval solution at temperature ``T`` (0: T ≥ 1).
+
+    Examples
+    --------
+    >>> round(float(spinodal_alpha(0.0)), 8)
+    0.13790557
+    """
+    arr = check_array(T, "T", minimum=0.0)
+    out = np.array([_ags._fold(float(t))[1] for t in arr])
+    return out if np.ndim(T) else float(out[0])
+
+
+def first_order_alpha(T) -> np.ndarray | float:
+    """``α_c(T)``: load where ``f_retrieval = f_spin_glass`` (NaN for T ≥ 1).
+
+    Examples
+    --------
+    >>> round(float(first_order_alpha(0.0)), 4)
+    0.0519
+    """
+    arr = check_array(T, "T", minimum=0.0)
+    out = np.array([_ags._first_order(float(t))[1] if t < 1 else np.nan for t in arr])
+    return out if np.ndim(T) else float(out[0])
+
+
+def _all_roots(func, alpha: float, grid: np.ndarray) -> tuple:
+    """All T in the grid's span with func(T) = alpha (scan + Brent on each sign change)."""
+    vals = np.array([func(t) for t in grid]) - alpha
+    roots = []
+    for k in range(len(grid) - 1):
+        a, b = vals[k], vals[k + 1]
+        if a == 0.0:
+            roots.append(float(grid[k]))
+        elif a * b < 0:
+            roots.append(float(optimize.brentq(lambda t: func(t) - alpha, grid[k], grid[k + 1],
+                                               xtol=1e-13, rtol=4 * np.finfo(float).eps)))
+    return tuple(roots)
+
+
+def _t_grid(n_scan: int) -> np.ndarray:
+    # Dense at low T (where the lines are re-entrant) and near T = 1 (small α).
+    lo = np.linspace(0.0, 0.2, n_scan // 2, endpoint=False)
+    hi = 1.0 - np.geomspace(0.8, 1e-6, n_scan - n_scan // 2)
+    return np.concatenate([lo, hi])
+
+
+def retrieval_temperatures(alpha, n_scan: int = 80) -> tuple:
+    r"""All temperatures ``T`` with ``α_M(T) = α``: the line ``T_M(α)`` and its re-entrance.
+
+    For ``α < α_c(0) = 0.13790557`` there is one root (retrieval exists for ``T < T_M``). For
+    ``α_c(0) < α < max_T α_M ≈ 0.13819`` there are two (retrieval exists only for
+    ``T_low < T < T_high``: the RS re-entrance); above, none.
+
+    Parameters
+    ----------
+    alpha : float
+        Load > 0.
+    n_scan : int
+        Number of temperatures scanned for sign changes before bracketing (default 80).
+
+    Returns
+    -------
+    tuple of float
+        Roots in increasing order.
+
+    Examples
+    --------
+    >>> len(retrieval_temperatures(0.1)), len(retrieval_temperatures(0.138))
+    (1, 2)
+    """
+    alpha = check_alpha(alpha)
+    n_scan = check_int(n_scan, "n_scan", minimum=10)
+    return _all_roots(lambda t: _ags._fold(float(t))[1], alpha, _t_grid(n_scan))
+
+
+def first_order_temperatures(alpha, n_scan: int = 80) -> tuple:
+    r"""All temperatures ``T`` with ``α_c(T) = α``: the line ``T_c(α)`` (global-minimum line).
+
+    Like :func:`retrieval_temperatures`; the first-order line is re-entrant too (maximum
+    ≈ 0.0532 near ``T ≈ 0.1`` against 0.0519 at ``T = 0``).
+
+    Examples
+    --------
+    >>> round(first_order_temperatures(0.01)[0], 4)
+    0.7216
+    """
+    alpha = check_alpha(alpha)
+    n_scan = check_int(n_scan, "n_scan", minimum=10)
+
+    def f(t):
+        a = _ags._first_order(float(t))[1]
+        return a if math.isfinite(a) else 0.0
+
+    return _all_roots(f, alpha, _t_grid(n_scan))
+
+
+@dataclass(frozen=True)
+class PhaseDiagram:
+    """The AGS (α, T) phase diagram.
+
+    Attributes
+    ----------
+    alphas, T_g : numpy.ndarray
+        ``T_g(α)`` on the load grid (paramagnet above, spin glass below).
+    temperatures : numpy.ndarray
+        Temperature grid of the two retrieval lines.
+    alpha_M : numpy.ndarray
+        ``α_M(T)``: retrieval states exist for ``α < α_M(T)`` (the line ``T_M``).
+    alpha_c : numpy.ndarray
+        ``α_c(T)``: retrieval states are the global minimum for ``α < α_c(T)`` (``T_c``).
+    capacity : AGSCapacity
+        The ``T = 0`` capacity (0.13790557, m = 0.967).
+    alpha_first_order : float
+        ``α_c(T = 0)`` ≈ 0.0519.
+    alpha_M_max, T_at_alpha_M_max : float
+        Maximum of ``α_M(T)`` and where (re-entrance when ``T_at_alpha_M_max > 0``).
+    alpha_c_max, T_at_alpha_c_max : float
+        The same for the first-order line.
+    converged : dict
+        Per line, a boolean array (points that failed are NaN).
+    seconds : float
+        Wall time of the computation.
+    """
+
+    alphas: np.ndarray
+    T_g: np.ndarray
+    temperatures: np.ndarray
+    alpha_M: np.ndarray
+    alpha_c: np.ndarray
+    capacity: _ags.AGSCapacity
+    alpha_first_order: float
+    alpha_M_max: float
+    T_at_alpha_M_max: float
+    alpha_c_max: float
+    T_at_alpha_c_max: float
+    converged: dict = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def reentrant(self) -> bool:
+        """True when the retrieval spinodal peaks at ``T > 0`` (RS re-entrance)."""
+        return bool(self.T_at_alpha_M_max > 0 and self.alpha_M_max > self.capacity.alpha_c)
+
+    def summary(self) -> dict:
+        """The key numbers (JSON-friendly)."""
+        return {
+            "alpha_c": self.capacity.alpha_c,
+            "m_at_alpha_c": self.capacity.m,
+            "error_fraction_at_alpha_c": self.capacity.error_fraction,
+            "alpha_first_order_T0": self.alpha_first_order,
+            "alpha_M_max": self.alpha_M_max,
+            "T_at_alpha_M_max": self.T_at_alpha_M_max,
+            "alpha_c_max": self.alpha_c_max,
+            "T_at_alpha_c_max": self.T_at_alpha_c_max,
+            "reentrant": self.reentrant,
+            "n_points": int(self.temperatures.size),
+            "all_converged": bool(all(np.all(v) for v in self.converged.values())),
+        }
+
+
+def _peak(T0: float, T1: float, func):
+    res = optimize.minimize_scalar(lambda t: -func(t), bounds=(T0, T1), method="bounded",
+                                   options={"xatol": 1e-9})
+    return float(-res.fun), float(res.x)
+
+
+def phase_diagram(alphas=None, temperatures=None, n_points: int = 200) -> PhaseDiagram:
+    r"""Compute the three lines of the AGS phase diagram.
+
+    Parameters
+    ----------
+    alphas : array_like, optional
+        Loads for ``T_g(α)`` (default ``n_points`` values in ``[0, 0.16]``).
+    temperatures : array_like, optional
+        Temperatures for ``α_M(T)`` and ``α_c(T)`` (default ``n_points`` values in ``[0, 1]``,
+        a fifth of them below ``T = 0.08`` to resolve the re-entrance).
+    n_points : int
+        Number of points of the default grids (default 200).
+
+    Returns
+    -------
+    PhaseDiagram
+
+    Notes
+    -----
+    ``T_M`` and ``T_c`` are computed as ``α_M(T)`` and ``α_c(T)``, functions of ``T`` that
+    stay single-valued through the low-T re-entrance (see the module docstring); the exact
+    maxima are located by a bounded Brent search. At ``T = 1`` both are 0.
+
+    Examples
+    --------
+    >>> pd = phase_diagram(n_points=20)
+    >>> round(pd.capacity.alpha_c, 6), pd.reentrant
+    (0.137906, True)
+    """
+    import time
+
+    t0 = time.perf_counter()
+    n_points = check_int(n_points, "n_points", minimum=2)
+    if alphas is None:
+        alphas = np.linspace(0.0, 0.16, n_points)
+    if temperatures is None:
+        # a fifth of the points below T = 0.08, where both lines are re-entrant
+        n_low = max(n_points // 5, 1)
+        temperatures = np.concatenate([np.linspace(0.0, 0.08, n_low, endpoint=False),
+                                       np.linspace(0.08, 1.0, n_points - n_low)])
+    alphas = check_array(alphas, "alphas", minimum=0.0)
+    temperatures = check_array(temperatures, "temperatures", minimum=0.0)
+    Tg = spin_glass_temperature(alphas)
+    Tg = np.atleast_1d(Tg)
+    conv_g = np.abs(Tg - (1.0 + np.sqrt(alphas))) < 1e-8
+    aM = np.empty_like(temperatures)
+    ac = np.empty_like(temperatures)
+    conv_M = np.ones(temperatures.size, bool)
+    conv_c = np.ones(temperatures.size, bool)
+    for i, T in enumerate(temperatures):
+        if T >= 1.0:
+            aM[i] = 0.0
+            ac[i] = 0.0
+            continue
+        try:
+            aM[i] = _ags._fold(float(T))[1]
+        except ConvergenceError:
+            aM[i] = np.nan
+        try:
+            ac[i] = _ags._first_order(float(T))[1]
+        except ConvergenceError:
+            ac[i] = np.nan
+        conv_M[i] = np.isfinite(aM[i]) and aM[i] > 0
+        conv_c[i] = np.isfinite(ac[i])
+    cap = _ags.ags_capacity(0.0)
+    a_first = float(_ags._first_order(0.0)[1])
+    aM_max, T_M_max = _peak(0.0, 0.15, lambda t: _ags._fold(float(t))[1])
+    ac_max, T_c_max = _peak(0.0, 0.3, lambda t: _ags._first_order(float(t))[1])
+    bad = [k for k, v in (("T_g", conv_g), ("T_M", conv_M), ("T_c", conv_c)) if not v.all()]
+    if bad:
+        warnings.warn(f"phase_diagram: some points did not converge on {bad}",
+                      ConvergenceWarning, stacklevel=2)
+    return PhaseDiagram(
+        alphas=alphas, T_g=Tg, temperatures=temperatures, alpha_M=aM, alpha_c=ac,
+        capacity=cap, alpha_first_order=a_first, alpha_M_max=aM_max,
+        T_at_alpha_M_max=T_M_max, alpha_c_max=ac_max, T_at_alpha_c_max=T_c_max,
+        converged={"T_g": conv_g, "T_M": conv_M, "T_c": conv_c},
+        seconds=time.perf_counter() - t0,
+    )
