@@ -1,0 +1,48 @@
+"""Attractors of Hopfield networks: exact enumeration, exact basins, sampled search, labels.
+
+* :func:`enumerate_fixed_points` / :func:`iter_fixed_points` / :func:`count_fixed_points`:
+  every state with ``s_i h_i >= 0`` for all ``i``, exactly (branch and bound).
+* :func:`exact_basins`: every fixed point and cycle of the synchronous or sequential map of a
+  small network (N up to ~24), with the size of each basin and the transition graph
+  (:meth:`ExactBasins.to_networkx`).
+* :func:`sample_attractors`: attractors of large networks reached from many starts, with
+  basin-fraction estimates and binomial error bars.
+* :func:`label_states`: stored pattern, reversed pattern, odd symmetric mixture or spurious.
+"""
+
+from esorma.attractors.basins import (
+    MAX_EXACT_NEURONS,
+    ExactBasins,
+    decode_states,
+    encode_states,
+    exact_basins,
+    successors,
+)
+from esorma.attractors.enumerate import (
+    FixedPoints,
+    count_fixed_points,
+    enumerate_fixed_points,
+    iter_fixed_points,
+)
+from esorma.attractors.labels import KIND_NAMES, AttractorLabels, label_states, mixture_state
+from esorma.attractors.sampling import SampledAttractors, sample_attractors, wilson_interval
+
+__all__ = [
+    "enumerate_fixed_points",
+    "iter_fixed_points",
+    "count_fixed_points",
+    "FixedPoints",
+    "ExactBasins",
+    "exact_basins",
+    "successors",
+    "encode_states",
+    "decode_states",
+    "MAX_EXACT_NEURONS",
+    "AttractorLabels",
+    "label_states",
+    "mixture_state",
+    "KIND_NAMES",
+    "SampledAttractors",
+    "sample_attractors",
+    "wilson_interval",
+]

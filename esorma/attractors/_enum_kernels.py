@@ -1,0 +1,533 @@
+"""Compiled kernels for the exact enumeration of fixed points (pure: arrays in, arrays out).
+
+The search works on partial assignments ``sg`` (0 = unassigned, +-1 = assigned). For every
+spin ``i`` it keeps
+
+* ``q[i] = sum_{j assigned, j != i} J[i, j] s_j``  (partial field, diagonal excluded),
+* ``R[i] = sum_{j unassigned, j != i} |J[i, j]|``  (bound on the field still to come).
+
+An assigned spin ``i`` can still end up stable only if ``s_i (q_i - t_i) + J_ii + R_i >= 0``;
+an unassigned spin ``k`` can still take the value ``v`` only if
+``v (q_k - t_k) + J_kk + R_k >= 0``. A node is pruned as soon as one assigned spin fails or
+one unassigned spin has no admissible value, or when the sum of the stability conditions of
+all assigned spins already fails (see below); a spin with exactly one admissible value is
+*forced* and is branched on first (a single child). Otherwise the search branches on the
+free spin with the largest remaining coupling ``R`` (it tightens every other bound most).
+
+The aggregate test: summing ``s_i h_i >= 0`` over the assigned spins gives the necessary
+condition ``sum_{i assigned} [s_i (q_i - t_i) + J_ii] + sum_{j unassigned} |p_j| >= 0`` with
+``p_j = sum_{i assigned} s_i J[i, j]`` (``p = q`` for symmetric J). It cuts the balanced
+partial assignments of ferromagnetic and low-load Hebb couplings, which the per-spin test
+cannot (tens of times fewer nodes there; a few per cent fewer for SK couplings).
+
+For integer couplings (stored exactly in float64) and integer-valued thresholds every
+quantity above is an exact integer, so ties (``h_i = 0``) are decided exactly; ``eps`` is 0
+then. For float couplings ``eps`` is a tiny safety margin for the rounding of the running
+sums (it only weakens pruning); the final test at a complete assignment uses ``tol``.
+
+States are encoded as uint64 codes: bit ``i`` set means spin ``i`` is +1 (N <= 64).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from esorma._numba import njit, prange
+
+__all__ = [
+    "PRUNE",
+    "LEAF",
+    "BRANCH",
+    "init_fields",
+    "evaluate_node",
+    "dfs_subtree",
+    "dfs_many",
+    "dfs_many_serial",
+    "expand_frontier",
+    "knuth_estimate",
+    "decode_codes",
+    "baseline_static_bb",
+    "gray_code_count",
+]
+
+PRUNE = -1
+LEAF = 0
+BRANCH = 1
+
+
+@njit
+def init_fields(JT, aJT, J0, sg, q, R, p):
+    """Fields ``q``, remaining bounds ``R`` and column fields ``p`` of the assignment ``sg``.
+
+    ``JT`` is the transposed coupling matrix with a zero diagonal (row ``j`` holds
+    ``J[:, j]``), ``aJT = |JT|`` and ``J0`` the coupling matrix with a zero diagonal.
+    """
+    n = sg.shape[0]
+    for i in range(n):
+        q[i] = 0.0
+        R[i] = 0.0
+        p[i] = 0.0
+    for j in range(n):
+        if sg[j] != 0:
+            x = float(sg[j])
+            for i in range(n):
+                q[i] += x * JT[j, i]
+                p[i] += x * J0[j, i]
+        else:
+            for i in range(n):
+                R[i] += aJT[j, i]
+
+
+@njit
+def evaluate_node(q, R, p, sg, diag, t, eps, eps_agg):
+    """Check a node from scratch; return ``(status, var, first_value, n_values)``.
+
+    status PRUNE, LEAF (every spin assigned and within bounds) or BRANCH on ``var``
+    (``n_values`` = 1 for a forced spin, 2 for a free one; ``first_value`` = sign of the
+    current field).
+    """
+    n = sg.shape[0]
+    forced_var = -1
+    forced_val = 0
+    best = -1
+    best_r = -1.0
+    best_val = 1
+    agg = 0.0
+    for i in range(n):
+        s = sg[i]
+        a = q[i] - t[i]
+        base = diag[i] + R[i]
+        if s != 0:
+            if s * a + base < -eps:
+                return PRUNE, -1, 0, 0
+            agg += s * a + diag[i]
+        else:
+            agg += abs(p[i])
+            plus_ok = a + base >= -eps
+            minus_ok = base - a >= -eps
+            if plus_ok and minus_ok:
+                if R[i] > best_r:
+                    best_r = R[i]
+                    best = i
+                    best_val = 1 if a >= 0 else -1
+            elif plus_ok or minus_ok:
+                if forced_var < 0:
+                    forced_var = i
+                    forced_val = 1 if plus_ok else -1
+            else:
+                return PRUNE, -1, 0, 0
+    if agg < -eps_agg:
+        return PRUNE, -1, 0, 0
+    if forced_var >= 0:
+        return BRANCH, forced_var, forced_val, 1
+    if best >= 0:
+        return BRANCH, best, best_val, 2
+    return LEAF, -1, 0, 0
+
+
+@njit
+def _first_forced(qs, rs, row, sgf, diag, t, eps):
+    """The first unassigned spin with a single admissible value, and that value (fields in
+    row ``row`` of ``qs`` and ``rs``)."""
+    for i in range(sgf.shape[0]):
+        if sgf[i] == 0.0:
+            a = qs[row, i] - t[i]
+            if diag[i] + rs[row, i] - abs(a) < -eps:
+                return i, (1 if a >= 0 else -1)
+    return -1, 0
+
+
+@njit
+def _largest_free(qs, rs, row, sgf, t):
+    """The unassigned spin with the largest remaining coupling ``R`` (first on ties), and
+    the sign of its current field (fields in row ``row`` of ``qs`` and ``rs``)."""
+    best = -1
+    best_r = -1.0
+    for i in range(sgf.shape[0]):
+        if sgf[i] == 0.0 and rs[row, i] > best_r:
+            best_r = rs[row, i]
+            best = i
+    return best, (1 if qs[row, best] - t[best] >= 0 else -1)
+
+
+@njit
+def _sum4(x, n):
+    """Sum of ``x[:n]`` with four interleaved accumulators (fixed order, so deterministic;
+    ``x`` must have 3 spare zero entries after ``n``)."""
+    a0 = 0.0
+    a1 = 0.0
+    a2 = 0.0
+    a3 = 0.0
+    for i in range(0, n, 4):
+        a0 += x[i]
+        a1 += x[i + 1]
+        a2 += x[i + 2]
+        a3 += x[i + 3]
+    return (a0 + a1) + (a2 + a3)
+
+
+@njit
+def _leaf_ok(q, sg, diag, t, tol):
+    """Final test of a complete assignment: ``s_i h_i >= -tol`` for every spin."""
+    n = sg.shape[0]
+    for i in range(n):
+        s = sg[i]
+        if s * (q[i] - t[i]) + diag[i] < -tol:
+            return False
+    return True
+
+
+@njit
+def _encode(sg):
+    code = np.uint64(0)
+    for i in range(sg.shape[0]):
+        if sg[i] > 0:
+            code |= np.uint64(1) << np.uint64(i)
+    return code
+
+
+@njit
+def _full_mask(n):
+    return np.uint64(0xFFFFFFFFFFFFFFFF) >> np.uint64(64 - n)
+
+
+@njit
+def _emit(sg, sym, mask, out, count):
+    """Store the code of ``sg`` (and of its flip when ``sym``) if there is room; new count."""
+    cap = out.shape[0]
+    code = _encode(sg)
+    if count < cap:
+        out[count] = code
+    count += 1
+    if sym:
+        if count < cap:
+            out[count] = (~code) & mask
+        count += 1
+    return count
+
+
+@njit
+def dfs_subtree(JT, aJT, J0, diag, t, tols, sym, sym_j, root, out, limit, abort):
+    """Depth-first branch-and-bound below the partial assignment ``root``.
+
+    ``tols = (eps, eps_agg, tol)``: pruning margins of the per-spin and aggregate tests and
+    the tolerance of the final test. ``sym_j``: J is symmetric, so ``p = q`` (no separate
+    column fields). Stores the first ``out.shape[0]`` fixed points found (uint64 codes) in
+    ``out`` and counts all of them. With ``sym`` (theta = 0) every state is emitted together
+    with its global flip, and an empty ``root`` fixes its first branching spin to +1. Stops
+    early once the count reaches ``limit`` (then sets ``abort[0] = 1``) or when another
+    thread has set ``abort[0]``. Returns ``(count, n_visited, aborted)``; cost
+    O(n_visited N) time, O(N^2) memory.
+    """
+    n = root.shape[0]
+    eps = tols[0]
+    eps_agg = tols[1]
+    tol = tols[2]
+    mask = _full_mask(n)
+    sg = root.copy()
+    sgf = np.empty(n)
+    n_assigned = 0
+    for i in range(n):
+        sgf[i] = float(sg[i])
+        if sg[i] != 0:
+            n_assigned += 1
+    qs = np.empty((n + 1, n))
+    rs = np.empty((n + 1, n))
+    ps = np.empty((n + 1, n))
+    var = np.empty(n + 1, np.int64)
+    val0 = np.empty(n + 1, np.int64)
+    nval = np.empty(n + 1, np.int64)
+    tried = np.zeros(n + 1, np.int64)
+    terms = np.zeros(n + 4)
+    init_fields(JT, aJT, J0, sg, qs[0], rs[0], ps[0])
+    count = 0
+    visited = 1
+    st, v, x, nv = evaluate_node(qs[0], rs[0], ps[0], sg, diag, t, eps, eps_agg)
+    if st == PRUNE:
+        return 0, visited, False
+    if st == LEAF:
+        if _leaf_ok(qs[0], sg, diag, t, tol):
+            count = _emit(sg, sym, mask, out, count)
+        return count, visited, False
+    if sym and n_assigned == 0:
+        x = 1
+        nv = 1
+    level = 0
+    var[0] = v
+    val0[0] = x
+    nval[0] = nv
+    negeps = -eps
+    while level >= 0:
+        if tried[level] < nval[level]:
+            xv = val0[level] if tried[level] == 0 else -val0[level]
+            tried[level] += 1
+            vv = var[level]
+            fx = float(xv)
+            sg[vv] = xv
+            sgf[vv] = fx
+            la = level
+            lb = level + 1
+            # one fused, branch-free pass (vectorised): update the fields, count violated
+            # per-spin bounds and forced spins, and store the terms of the aggregate bound.
+            # (2-D indexing, no row views: views cost reference counting in the hot loop)
+            nbad = 0
+            nforced = 0
+            if sym_j:
+                for i in range(n):
+                    qv = qs[la, i] + fx * JT[vv, i]
+                    rv = rs[la, i] - aJT[vv, i]
+                    qs[lb, i] = qv
+                    rs[lb, i] = rv
+                    s = sgf[i]
+                    a = qv - t[i]
+                    u = 1.0 - abs(s)
+                    sa = s * a + (1.0 - u) * diag[i]
+                    ua = u * (diag[i] + rv)
+                    nbad += sa + u * abs(a) + ua + (1.0 - u) * rv < negeps
+                    nforced += ua - u * abs(a) < negeps
+                    terms[i] = sa + u * abs(qv)
+            else:
+                for i in range(n):
+                    qv = qs[la, i] + fx * JT[vv, i]
+                    rv = rs[la, i] - aJT[vv, i]
+                    pv = ps[la, i] + fx * J0[vv, i]
+                    qs[lb, i] = qv
+                    rs[lb, i] = rv
+                    ps[lb, i] = pv
+                    s = sgf[i]
+                    a = qv - t[i]
+                    u = 1.0 - abs(s)
+                    sa = s * a + (1.0 - u) * diag[i]
+                    ua = u * (diag[i] + rv)
+                    nbad += sa + u * abs(a) + ua + (1.0 - u) * rv < negeps
+                    nforced += ua - u * abs(a) < negeps
+                    terms[i] = sa + u * abs(pv)
+            visited += 1
+            if nbad == 0 and _sum4(terms, n) >= -eps_agg:
+                if level + 1 + n_assigned == n:
+                    if _leaf_ok(qs[lb], sg, diag, t, tol):
+                        count = _emit(sg, sym, mask, out, count)
+                        if count >= limit:
+                            abort[0] = 1
+                            return count, visited, True
+                else:
+                    if nforced > 0:
+                        v, x = _first_forced(qs, rs, lb, sgf, diag, t, eps)
+                        nv = 1
+                    else:
+                        v, x = _largest_free(qs, rs, lb, sgf, t)
+                        nv = 2
+                    level += 1
+                    var[level] = v
+                    val0[level] = x
+                    nval[level] = nv
+                    tried[level] = 0
+            if (visited & 8191) == 0 and abort[0] != 0:
+                return count, visited, True
+        else:
+            sg[var[level]] = 0
+            sgf[var[level]] = 0.0
+            level -= 1
+    return count, visited, False
+
+
+def _dfs_many_impl(JT, aJT, J0, diag, t, tols, sym, sym_j, roots, out, limit, results):
+    """:func:`dfs_subtree` below every row of ``roots`` (one subtree per iteration).
+
+    Subtree ``k`` writes only ``out[k]`` and ``results[k] = (count, n_visited, aborted)``,
+    so the result does not depend on the number of threads.
+    """
+    m = roots.shape[0]
+    abort = np.zeros(1, np.int64)
+    for k in prange(m):
+        c, nvis, ab = dfs_subtree(
+            JT, aJT, J0, diag, t, tols, sym, sym_j, roots[k], out[k], limit, abort
+        )
+        results[k, 0] = c
+        results[k, 1] = nvis
+        results[k, 2] = 1 if ab else 0
+
+
+#: Parallel build (``prange`` over subtrees) and serial build (small searches: no thread
+#: start-up and synchronisation cost) of the same kernel.
+dfs_many = njit(parallel=True)(_dfs_many_impl)
+dfs_many_serial = njit(_dfs_many_impl)
+
+
+@njit
+def expand_frontier(JT, aJT, J0, diag, t, tols, sym, nodes):
+    """Evaluate every partial assignment in ``nodes`` (M, N) and return its children.
+
+    Returns ``(children, leaves, n_evaluated)``: the children (M', N) int8 in order, the
+    codes of the fixed points met (with their flips when ``sym``) and M.
+    """
+    m, n = nodes.shape
+    mask = _full_mask(n)
+    children = np.empty((2 * m, n), np.int8)
+    leaves = np.empty(2 * m, np.uint64)
+    n_child = 0
+    n_leaf = 0
+    q = np.empty(n)
+    r = np.empty(n)
+    p = np.empty(n)
+    for k in range(m):
+        sg = nodes[k]
+        init_fields(JT, aJT, J0, sg, q, r, p)
+        st, v, x, nv = evaluate_node(q, r, p, sg, diag, t, tols[0], tols[1])
+        if st == PRUNE:
+            continue
+        if st == LEAF:
+            if _leaf_ok(q, sg, diag, t, tols[2]):
+                n_leaf = _emit(sg, sym, mask, leaves, n_leaf)
+            continue
+        empty = True
+        for i in range(n):
+            if sg[i] != 0:
+                empty = False
+                break
+        if sym and empty:
+            x = 1
+            nv = 1
+        for b in range(nv):
+            for i in range(n):
+                children[n_child, i] = sg[i]
+            children[n_child, v] = x if b == 0 else -x
+            n_child += 1
+    return children[:n_child].copy(), leaves[:n_leaf].copy(), m
+
+
+@njit
+def knuth_estimate(JT, aJT, J0, diag, t, tols, sym, uniforms):
+    """Knuth's (1975) unbiased estimate of the number of nodes the search visits.
+
+    Each probe walks one random root-to-leaf path (child chosen with ``uniforms[p, level]``)
+    and scores ``1 + d_1 + d_1 d_2 + ...`` (products of the numbers of children met). Returns
+    the mean score over the probes. Cost O(n_probes N^2).
+    """
+    n_probes = uniforms.shape[0]
+    n = JT.shape[0]
+    sg = np.zeros(n, np.int8)
+    q = np.empty(n)
+    r = np.empty(n)
+    p = np.empty(n)
+    total = 0.0
+    for k in range(n_probes):
+        for i in range(n):
+            sg[i] = 0
+        init_fields(JT, aJT, J0, sg, q, r, p)
+        weight = 1.0
+        score = 1.0
+        for level in range(n):
+            st, v, x, nv = evaluate_node(q, r, p, sg, diag, t, tols[0], tols[1])
+            if st != BRANCH:
+                break
+            if sym and level == 0:
+                x = 1
+                nv = 1
+            weight *= nv
+            score += weight
+            if nv == 2 and uniforms[k, level] < 0.5:
+                x = -x
+            sg[v] = x
+            fx = float(x)
+            for i in range(n):
+                q[i] += fx * JT[v, i]
+                r[i] -= aJT[v, i]
+                p[i] += fx * J0[v, i]
+        total += score
+    return total / n_probes
+
+
+@njit
+def decode_codes(codes, n):
+    """uint64 codes -> (K, n) int8 states of +-1."""
+    k = codes.shape[0]
+    out = np.empty((k, n), np.int8)
+    one = np.uint64(1)
+    for a in range(k):
+        c = codes[a]
+        for i in range(n):
+            out[a, i] = 1 if (c >> np.uint64(i)) & one else -1
+    return out
+
+
+@njit
+def baseline_static_bb(JT, aJT, diag, t, sym):
+    """Reference: plain single-threaded branch-and-bound in the fixed order 0..N-1.
+
+    Only assigned spins are tested, against precomputed suffix sums of ``|J_ij|`` over the
+    spins still to come; no forced-spin propagation, no reordering. Uses the spin-flip
+    symmetry when ``sym``. Returns ``(count, n_visited)``.
+    """
+    n = JT.shape[0]
+    suf = np.zeros((n + 1, n))  # suf[d, i] = sum_{j >= d, j != i} |J_ij|
+    for d in range(n - 1, -1, -1):
+        for i in range(n):
+            suf[d, i] = suf[d + 1, i] + aJT[d, i]
+    qs = np.zeros((n + 1, n))
+    s = np.zeros(n)
+    tried = np.zeros(n + 1, np.int64)
+    count = 0
+    visited = 0
+    d = 0
+    while d >= 0:
+        n_vals = 1 if (sym and d == 0) else 2
+        if tried[d] < n_vals:
+            x = 1.0 if tried[d] == 0 else -1.0
+            tried[d] += 1
+            s[d] = x
+            visited += 1
+            for i in range(n):
+                qs[d + 1, i] = qs[d, i] + x * JT[d, i]
+            ok = True
+            for i in range(d + 1):
+                if s[i] * (qs[d + 1, i] - t[i]) + diag[i] + suf[d + 1, i] < 0.0:
+                    ok = False
+                    break
+            if ok:
+                if d + 1 == n:
+                    count += 2 if sym else 1
+                else:
+                    d += 1
+                    tried[d] = 0
+        else:
+            d -= 1
+    return count, visited
+
+
+@njit
+def gray_code_count(JT, diag, t):
+    """Reference: count fixed points by a Gray-code walk over all 2^N states, O(2^N N).
+
+    One spin flips per step and the fields are updated incrementally (one row of ``JT``).
+    """
+    n = JT.shape[0]
+    s = -np.ones(n)
+    h = np.empty(n)
+    for i in range(n):
+        acc = 0.0
+        for j in range(n):
+            acc += JT[j, i] * s[j]
+        h[i] = acc - t[i]
+    count = 0
+    bad = 0
+    for i in range(n):
+        bad += s[i] * h[i] + diag[i] < 0.0
+    if bad == 0:
+        count += 1
+    total = np.int64(1) << np.int64(n)
+    for g in range(1, total):
+        b = 0
+        gg = g
+        while (gg & 1) == 0:
+            gg >>= 1
+            b += 1
+        s[b] = -s[b]
+        d2 = 2.0 * s[b]
+        bad = 0
+        for i in range(n):
+            h[i] += d2 * JT[b, i]
+            bad += s[i] * h[i] + diag[i] < 0.0
+        if bad == 0:
+            count += 1
+    return count
