@@ -1,0 +1,86 @@
+"""The bridge from saturated feedforward layers to binary graphs and logical formulas.
+
+A sigmoid/tanh network starts training in a near-linear phase and, on Boolean tasks, ends in a
+saturated phase where every hidden unit outputs ~0 or ~1: each layer is then a binary graph and
+each unit a threshold function with an exact logical formula. This package trains small
+networks on Boolean tasks (:mod:`~esorma.bridge.tasks`, :mod:`~esorma.bridge.mlp`), tracks the
+phases of training (:mod:`~esorma.bridge.diagnostics`, :mod:`~esorma.bridge.phases`), and
+extracts graphs (:mod:`~esorma.bridge.graph`), exact unit formulas
+(:mod:`~esorma.bridge.formula`), decision diagrams (:mod:`~esorma.bridge.bdd`) and
+network-level formulas with fidelity reports (:mod:`~esorma.bridge.network`).
+
+Examples
+--------
+>>> from esorma.bridge import unit_to_formula
+>>> str(unit_to_formula([2, 2, 2], -3, ["A", "B", "C"]))
+'at least 2 of {A, B, C}'
+"""
+
+from esorma.bridge.bdd import (
+    BDDTable,
+    QuantisationReport,
+    UnitBDD,
+    isop_cover,
+    quantise_unit,
+    unit_to_bdd,
+)
+from esorma.bridge.diagnostics import PhaseDiagnostics, gd_lyapunov, phase_diagnostics
+from esorma.bridge.formula import (
+    UnitFormula,
+    estimate_n_terms,
+    minimal_true_sets,
+    threshold_margin,
+    unit_to_formula,
+)
+from esorma.bridge.graph import layer_to_graph, network_to_graph
+from esorma.bridge.mlp import (
+    MLP,
+    TrainingHistory,
+    TrainResult,
+    hessian_vector_product,
+    init_mlp,
+    logits_jvp,
+    loss_and_grad,
+    mlp_from_weights,
+    result_from_snapshots,
+    train_mlp,
+)
+from esorma.bridge.network import (
+    FidelityReport,
+    NetworkFormula,
+    binarised_forward,
+    fidelity,
+    formula_agreement,
+    network_formula,
+)
+from esorma.bridge.phases import PHASES, PhaseLabels, classify_phases
+from esorma.bridge.tasks import (
+    TASKS,
+    BooleanTask,
+    all_inputs,
+    make_task,
+    majority_task,
+    multiplexer_task,
+    parity_task,
+    random_dnf_task,
+    sparse_parity_task,
+    xor_task,
+)
+
+__all__ = [
+    # tasks
+    "BooleanTask", "TASKS", "make_task", "all_inputs", "xor_task", "parity_task",
+    "sparse_parity_task", "majority_task", "multiplexer_task", "random_dnf_task",
+    # networks and training
+    "MLP", "TrainingHistory", "TrainResult", "init_mlp", "mlp_from_weights", "train_mlp",
+    "result_from_snapshots",
+    "loss_and_grad", "hessian_vector_product", "logits_jvp",
+    # phases
+    "PhaseDiagnostics", "phase_diagnostics", "gd_lyapunov", "PHASES", "PhaseLabels",
+    "classify_phases",
+    # graphs and formulas
+    "layer_to_graph", "network_to_graph", "UnitFormula", "unit_to_formula",
+    "minimal_true_sets", "estimate_n_terms", "threshold_margin", "UnitBDD", "BDDTable",
+    "QuantisationReport", "quantise_unit", "unit_to_bdd", "isop_cover", "NetworkFormula",
+    "FidelityReport", "network_formula", "fidelity", "binarised_forward", "formula_agreement",
+]

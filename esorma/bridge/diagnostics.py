@@ -1,0 +1,247 @@
+"""Per-epoch diagnostics of training: saturation, weight motion, linearisation, Lyapunov.
+
+Everything is computed from a :class:`~esorma.bridge.mlp.TrainResult` (its recorded parameter
+history and training inputs), so that a network trained elsewhere can be analysed the same way
+from a stack of parameter snapshots.
+
+Definitions (per recorded epoch ``t``; hidden activations over every training input)
+-----------------------------------------------------------------------------------
+``u``
+    A hidden activation rescaled to ``[-1, 1]``: ``2a - 1`` for a sigmoid, ``a`` for a tanh.
+    ``u = 0`` is the linear centre, ``|u| = 1`` full saturation.
+saturated_fraction
+    Fraction of (unit, input) pairs with ``|u| >= 1 - 2 margin`` (sigmoid: ``a <= margin`` or
+    ``a >= 1 - margin``).
+saturated_units
+    Fraction of hidden units saturated on every input.
+saturation
+    ``mean |u|``: the first absolute moment of the activation histogram (0 for activations
+    piled at the centre, 1 for a histogram with all mass at the two ends).
+binary_agreement
+    Fraction of training inputs on which the *binarised* network (every hidden unit replaced
+    by its saturated value) gives the same output bit as the real network; 1 means the
+    extracted formula is faithful on the training set at that epoch (NaN for ReLU).
+sign_flip_rate
+    Fraction of parameters whose update ``theta_t - theta_{t-1}`` has the opposite sign to the
+    previous update (NaN for the first two records).
+relative_change
+    ``||theta_t - theta_0|| / ||theta_0||``.
+linearisation_error
+    ``||z(theta_t) - z_lin(theta_t)|| / ||z(theta_t) - z(theta_0)||`` where ``z`` are the output
+    logits on all inputs and ``z_lin = z(theta_0) + J(theta_0) (theta_t - theta_0)`` is the
+    first-order Taylor model around the initial weights (exact JVP). 0 while nothing moved.
+lyapunov
+    Leading finite-time Lyapunov exponent (per step) of the full-batch gradient-descent map
+    ``theta -> theta - eta grad L(theta)`` over the window that contains the epoch, by
+    Benettin/QR on the tangent map ``I - eta H`` with exact Hessian-vector products
+    (:func:`esorma.stability.maps.map_lyapunov`). Sharafi, Martin & Hallerberg
+    (arXiv:2405.00743) relate such exponents to the final loss.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from esorma._validation import check_int, check_real
+
+__all__ = ["PhaseDiagnostics", "phase_diagnostics", "gd_lyapunov"]
+
+
+@dataclass(frozen=True)
+class PhaseDiagnostics:
+    """Training diagnostics per recorded epoch (see the module docstring for definitions).
+
+    Attributes
+    ----------
+    epochs, loss, error : ndarray, shape (m,)
+    saturated_fraction, saturated_units, saturation, binary_agreement : ndarray, shape (m,)
+    histograms : ndarray, shape (m, n_bins)
+        Normalised histograms of the rescaled hidden activations ``u`` over ``bin_edges``.
+    bin_edges : ndarray, shape (n_bins + 1,)
+    sign_flip_rate, relative_change, linearisation_error : ndarray, shape (m,)
+    lyapunov : ndarray, shape (m,)
+        FTLE of the window containing each epoch (NaN outside computed windows).
+    lyapunov_windows : ndarray of int, shape (w, 2)
+        First and last epoch of each window.
+    lyapunov_values, lyapunov_stderr : ndarray, shape (w,)
+    margin : float
+        The saturation margin used.
+    lr : float
+        Learning rate of the gradient-descent map.
+    activation : str
+    """
+
+    epochs: np.ndarray
+    loss: np.ndarray
+    error: np.ndarray
+    saturated_fraction: np.ndarray
+    saturated_units: np.ndarray
+    saturation: np.ndarray
+    binary_agreement: np.ndarray
+    histograms: np.ndarray
+    bin_edges: np.ndarray
+    sign_flip_rate: np.ndarray
+    relative_change: np.ndarray
+    linearisation_error: np.ndarray
+    lyapunov: np.ndarray
+    lyapunov_windows: np.ndarray
+    lyapunov_values: np.ndarray
+    lyapunov_stderr: np.ndarray
+    margin: float
+    lr: float
+    activation: str
+
+    def as_arrays(self) -> dict:
+        """All array fields by name (for HDF5 output)."""
+        return {k: v for k, v in self.__dict__.items() if isinstance(v, np.ndarray)}
+
+
+def _rescaled_hidden(net, X):
+    hs = net.hidden_activations(X)
+    if not hs:  # single-layer network: use the output unit
+        hs = [net.predict_proba(X)]
+        act = "sigmoid"
+    else:
+        act = net.activation
+    if act == "relu":
+        return None
+    u = np.concatenate(hs, axis=1)
+    return 2.0 * u - 1.0 if act == "sigmoid" else u
+
+
+def gd_lyapunov(result, theta0, n_steps: int, *, lr=None, n_transient: int = 0, rng=None):
+    """Leading FTLE of the full-batch gradient-descent map of ``result`` started at ``theta0``.
+
+    Uses :func:`esorma.stability.maps.map_lyapunov` with ``step = theta - lr grad L`` and the
+    exact tangent map ``V - lr H V``.
+    """
+    from esorma.bridge.mlp import _hvp, _loss_grad
+    from esorma.stability.maps import map_lyapunov
+
+    net = result.network
+    shapes, act, X, y = net.shapes, net.activation, result.X, result.y
+    eta = float(result.config["lr"] if lr is None else lr)
+
+    def step(th):
+        return th - eta * _loss_grad(th, shapes, act, X, y)[1]
+
+    def jvp(th, V):
+        return V - eta * _hvp(th, shapes, act, X, y, V)
+
+    return map_lyapunov(step, jvp, np.asarray(theta0, dtype=np.float64), n_steps, k=1,
+                        n_transient=n_transient, rng=rng)
+
+
+def phase_diagnostics(
+    result,
+    *,
+    margin: float = 0.1,
+    n_bins: int = 20,
+    lyapunov: bool = True,
+    lyapunov_window: int = 50,
+    n_lyapunov_windows: int = 20,
+    rng=0,
+) -> PhaseDiagnostics:
+    """Compute the phase diagnostics of a training run.
+
+    Parameters
+    ----------
+    result : TrainResult
+        From :func:`esorma.bridge.mlp.train_mlp`.
+    margin : float
+        Saturation margin in (0, 0.5): a sigmoid activation counts as saturated when it is
+        within ``margin`` of 0 or 1 (tanh: within ``2 margin`` of -1 or +1).
+    n_bins : int
+        Bins of the activation histograms.
+    lyapunov : bool
+        Compute the finite-time Lyapunov exponents (the most expensive diagnostic).
+    lyapunov_window : int
+        Steps of the gradient-descent map per window.
+    n_lyapunov_windows : int
+        Windows spread evenly over the recorded epochs.
+    rng : seed of the random initial tangent vectors.
+
+    Examples
+    --------
+    >>> from esorma.bridge.tasks import xor_task
+    >>> from esorma.bridge.mlp import train_mlp
+    >>> res = train_mlp(xor_task(), hidden=(3,), epochs=300, lr=2.0, rng=1)
+    >>> d = phase_diagnostics(res, lyapunov=False)
+    >>> d.saturation.shape == res.history.epochs.shape
+    True
+    """
+    from esorma.bridge.mlp import TrainResult, _logits_jvp
+    from esorma.bridge.network import binarised_forward
+
+    if not isinstance(result, TrainResult):
+        raise TypeError(f"result must be a TrainResult from train_mlp; got {type(result).__name__}")
+    margin = check_real(margin, "margin", minimum=0.0, maximum=0.5, strict_min=True,
+                        strict_max=True)
+    n_bins = check_int(n_bins, "n_bins", minimum=2)
+    lyapunov_window = check_int(lyapunov_window, "lyapunov_window", minimum=2)
+    n_lyapunov_windows = check_int(n_lyapunov_windows, "n_lyapunov_windows", minimum=1)
+    hist = result.history
+    net0 = result.network
+    X = result.X
+    m = hist.epochs.size
+    edges = np.linspace(-1.0, 1.0, n_bins + 1)
+    sat_frac = np.full(m, np.nan)
+    sat_units = np.full(m, np.nan)
+    sat = np.full(m, np.nan)
+    agree = np.full(m, np.nan)
+    hists = np.full((m, n_bins), np.nan)
+    lin_err = np.zeros(m)
+    theta0 = hist.params[0]
+    shapes, act = net0.shapes, net0.activation
+    thr = 1.0 - 2.0 * margin
+    for t in range(m):
+        net = net0.with_params(hist.params[t])
+        u = _rescaled_hidden(net, X)
+        if u is not None:
+            au = np.abs(u)
+            sat_frac[t] = float(np.mean(au >= thr))
+            sat_units[t] = float(np.mean(np.all(au >= thr, axis=0)))
+            sat[t] = float(np.mean(au))
+            h, _ = np.histogram(np.clip(u, -1.0, 1.0), bins=edges)
+            hists[t] = h / max(h.sum(), 1)
+            zb = binarised_forward(net, X)[-1]
+            agree[t] = float(np.mean((zb > 0) == (net.logits(X) > 0)))
+        delta = hist.params[t] - theta0
+        if t > 0 and np.any(delta):
+            z0, dz = _logits_jvp(theta0, shapes, act, X, delta)
+            z = net.logits(X)
+            denom = np.linalg.norm(z - z0)
+            lin_err[t] = float(np.linalg.norm(z - z0 - dz) / denom) if denom > 0 else 0.0
+    d = np.diff(hist.params, axis=0)
+    flips = np.full(m, np.nan)
+    for t in range(2, m):
+        a, b = d[t - 1], d[t - 2]
+        both = (a != 0) & (b != 0)
+        flips[t] = float(np.mean(np.sign(a[both]) != np.sign(b[both]))) if both.any() else 0.0
+    n0 = np.linalg.norm(theta0)
+    rel = np.linalg.norm(hist.params - theta0, axis=1) / (n0 if n0 > 0 else 1.0)
+    lyap = np.full(m, np.nan)
+    windows, values, errs = [], [], []
+    if lyapunov and m >= 1:
+        starts = np.unique(np.linspace(0, m - 1, n_lyapunov_windows).round().astype(int))
+        for i, s in enumerate(starts):
+            res = gd_lyapunov(result, hist.params[s], lyapunov_window, rng=rng)
+            e0 = int(hist.epochs[s])
+            windows.append((e0, e0 + lyapunov_window))
+            values.append(float(res.exponents[0]))
+            errs.append(float(res.stderr[0]))
+            hi = int(hist.epochs[starts[i + 1]]) if i + 1 < len(starts) else np.inf
+            sel = (hist.epochs >= e0) & (hist.epochs < hi)
+            lyap[sel] = res.exponents[0]
+    return PhaseDiagnostics(
+        epochs=hist.epochs.copy(), loss=hist.loss.copy(), error=hist.error.copy(),
+        saturated_fraction=sat_frac, saturated_units=sat_units, saturation=sat,
+        binary_agreement=agree,
+        histograms=hists, bin_edges=edges, sign_flip_rate=flips, relative_change=rel,
+        linearisation_error=lin_err, lyapunov=lyap,
+        lyapunov_windows=np.asarray(windows, dtype=np.int64).reshape(-1, 2),
+        lyapunov_values=np.asarray(values), lyapunov_stderr=np.asarray(errs),
+        margin=margin, lr=float(result.config["lr"]), activation=act,
+    )
