@@ -43,6 +43,10 @@ class Hopfield:
         Stored patterns, for overlaps, labels and the low-rank field path of Hebb networks.
     rule : str, optional
         Name of the learning rule that made J (``"hebb"``, ``"pseudo_inverse"``, ``"storkey"``).
+    symmetric : bool, optional
+        Whether J is symmetric. None (default) checks it (one pass over J); the learning rules
+        pass True, saving that pass on large networks. Do not pass True for a matrix that is
+        not symmetric: asynchronous kernels would then walk rows instead of columns.
 
     Examples
     --------
@@ -64,6 +68,7 @@ class Hopfield:
     scale: float = 1.0
     patterns: np.ndarray | None = None
     rule: str | None = None
+    symmetric: bool | None = None
 
     def __post_init__(self):
         J = check_couplings(self.J, "J")
@@ -79,7 +84,11 @@ class Hopfield:
             from esorma.learning import RULES
 
             check_choice(self.rule, "rule", RULES)
-        symmetric = bool(np.array_equal(J, J.T))
+        if self.symmetric is None:
+            set_(self, "symmetric", bool(np.array_equal(J, J.T)))
+        elif not isinstance(self.symmetric, (bool, np.bool_)):
+            raise TypeError(f"symmetric must be None, True or False; got {self.symmetric!r}")
+        symmetric = bool(self.symmetric)
         set_(self, "symmetric", symmetric)
         # Kernels walk rows of J^T (the columns of J) when a spin flips; contiguous either way.
         set_(self, "_Jt", J if symmetric else np.ascontiguousarray(J.T))
@@ -113,8 +122,11 @@ class Hopfield:
         if integer and rule != "hebb":
             raise ValueError(f"integer=True is only available for rule='hebb'; got rule={rule!r}")
         if rule == "hebb" and integer:
-            return cls(hebb(xi, integer=True), theta=theta, scale=1.0 / n, patterns=xi, rule=rule)
-        return cls(rule_fn(xi), theta=theta, scale=1.0, patterns=xi, rule=rule)
+            return cls(
+                hebb(xi, integer=True), theta=theta, scale=1.0 / n, patterns=xi, rule=rule,
+                symmetric=True,
+            )
+        return cls(rule_fn(xi), theta=theta, scale=1.0, patterns=xi, rule=rule, symmetric=True)
 
     # ------------------------------------------------------------------ properties
     @property
