@@ -23,6 +23,7 @@ _NAMES = {"Hopfield": "esorma.networks"}
 _SUBMODULES = (
     "attractors",
     "bridge",
+    "capacity",
     "dynamics",
     "io",
     "learning",

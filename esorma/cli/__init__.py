@@ -89,7 +89,9 @@ def main(argv=None) -> int:
         return 0
     try:
         return int(args._run(args) or 0)
-    except (ValueError, TypeError, MemoryError, FileNotFoundError, FileExistsError) as exc:
+    except (
+        ValueError, TypeError, MemoryError, FileNotFoundError, FileExistsError, ConnectionError
+    ) as exc:
         print(f"esorma {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
