@@ -1,8 +1,42 @@
-"""Network dynamics: zero-temperature updates (asynchronous, synchronous).
+"""Network dynamics.
 
-Finite-temperature samplers live in sibling modules of this package.
+Zero temperature: asynchronous (random or sequential order) and synchronous updates
+(:func:`run`). Finite temperature: Glauber and Metropolis samplers with on-the-fly observables
+(:func:`sample`, :func:`glauber`, :func:`metropolis`), annealing (:func:`anneal`) and parallel
+tempering (:func:`parallel_tempering`), with autocorrelation-aware error bars (:func:`estimate`).
 """
 
+from esorma.dynamics.observables import (
+    Estimate,
+    autocorrelation,
+    estimate,
+    integrated_autocorr_time,
+)
+from esorma.dynamics.stochastic import (
+    SamplingResult,
+    anneal,
+    annealing_schedule,
+    glauber,
+    metropolis,
+    sample,
+)
+from esorma.dynamics.tempering import TemperingResult, parallel_tempering, temperature_ladder
 from esorma.dynamics.zero_temperature import DynamicsResult, run
 
-__all__ = ["DynamicsResult", "run"]
+__all__ = [
+    "DynamicsResult",
+    "Estimate",
+    "SamplingResult",
+    "TemperingResult",
+    "anneal",
+    "annealing_schedule",
+    "autocorrelation",
+    "estimate",
+    "glauber",
+    "integrated_autocorr_time",
+    "metropolis",
+    "parallel_tempering",
+    "run",
+    "sample",
+    "temperature_ladder",
+]

@@ -1,0 +1,117 @@
+"""Figures of finite-temperature studies: retrieval overlap m(T) against mean-field theory,
+exact energy and specific heat against T, the overlap distribution P(q).
+
+Every function imports matplotlib lazily, takes ``ax=None`` (a new figure is made) and returns
+the axes; :func:`boltzmann_figure` returns a four-panel figure.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "plot_magnetisation",
+    "plot_energy",
+    "plot_specific_heat",
+    "plot_overlap_distribution",
+    "boltzmann_figure",
+]
+
+
+def _axes(ax, figsize=(6.0, 4.5)):
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _fig, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def plot_magnetisation(temperatures, m, error=None, ax=None, *, theory: bool = True,
+                       label: str = "Glauber simulation", title: str | None = None):
+    """Retrieval overlap m(T) with error bars, and the mean-field ``m = tanh(m/T)``.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> plot_magnetisation([0.5, 1.5], [0.95, 0.02]).get_xlabel()
+    'temperature T'
+    """
+    from esorma.thermo.mean_field import mean_field_overlap
+
+    ax = _axes(ax)
+    t = np.asarray(temperatures, dtype=float)
+    ax.errorbar(t, m, yerr=error, fmt="o", ms=4, capsize=2, label=label)
+    if theory:
+        grid = np.linspace(0.0, max(1.6, float(t.max()) * 1.05), 400)
+        ax.plot(grid, mean_field_overlap(grid), "k--", lw=1.2, label="mean field m = tanh(m/T)")
+        ax.axvline(1.0, color="grey", ls=":", lw=1, label="T_c = 1")
+    ax.set_xlabel("temperature T")
+    ax.set_ylabel("overlap with the stored pattern m")
+    ax.set_ylim(-0.05, 1.05)
+    ax.set_title(title or "Retrieval overlap vs temperature")
+    ax.legend(fontsize="small", loc="lower left")
+    return ax
+
+
+def plot_energy(thermo, ax=None, *, title: str | None = None):
+    """Exact mean energy and free energy per spin against T (an :class:`ExactThermo`)."""
+    ax = _axes(ax)
+    n = thermo.n_neurons
+    t = thermo.temperatures
+    ax.plot(t, thermo.energy / n, "-", label="⟨E⟩ / N")
+    ax.plot(t, thermo.free_energy / n, "--", label="F / N")
+    ax.axhline(thermo.ground_energy / n, color="grey", ls=":", lw=1, label="ground state E₀ / N")
+    ax.set_xlabel("temperature T")
+    ax.set_ylabel("energy per spin")
+    ax.set_title(title or f"Exact energy (N = {n}, 2^{n} states)")
+    ax.legend(fontsize="small")
+    return ax
+
+
+def plot_specific_heat(thermo, ax=None, *, title: str | None = None):
+    """Exact specific heat per spin ``C/N = Var(E) / (N T²)`` against T."""
+    ax = _axes(ax)
+    n = thermo.n_neurons
+    ax.plot(thermo.temperatures, thermo.specific_heat / n, "-", color="C3")
+    ax.set_xlabel("temperature T")
+    ax.set_ylabel("specific heat per spin C / N")
+    ax.set_title(title or f"Exact specific heat (N = {n})")
+    return ax
+
+
+def plot_overlap_distribution(thermo, ax=None, *, temperature_indices=None,
+                              title: str | None = None):
+    """Exact overlap distribution P(q) of two replicas at some of the temperatures."""
+    if thermo.overlap_distribution is None:
+        raise ValueError(
+            "thermo has no overlap distribution (use exact(..., overlap_distribution=True))"
+        )
+    ax = _axes(ax)
+    k = thermo.temperatures.size
+    idx = (np.unique(np.linspace(0, k - 1, min(k, 4)).round().astype(int))
+           if temperature_indices is None else np.asarray(temperature_indices))
+    for i in idx:
+        ax.plot(thermo.q_values, thermo.overlap_distribution[i], "o-", ms=3,
+                label=f"T = {thermo.temperatures[i]:.2g}")
+    ax.set_xlabel("replica overlap q")
+    ax.set_ylabel("P(q)")
+    ax.set_title(title or f"Exact overlap distribution (N = {thermo.n_neurons})")
+    ax.legend(fontsize="small")
+    return ax
+
+
+def boltzmann_figure(temperatures, m, m_error, exact_thermo, pq_thermo=None, *,
+                     suptitle: str | None = None):
+    """Four panels: m(T) vs theory, exact E(T), exact C(T), exact P(q)."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(2, 2, figsize=(11, 8.5))
+    plot_magnetisation(temperatures, m, m_error, axes[0, 0])
+    plot_energy(exact_thermo, axes[0, 1])
+    plot_specific_heat(exact_thermo, axes[1, 0])
+    plot_overlap_distribution(pq_thermo if pq_thermo is not None else exact_thermo, axes[1, 1])
+    if suptitle:
+        fig.suptitle(suptitle)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,310 @@
+"""Finite-temperature dynamics: samplers against exact Boltzmann probabilities, retrieval against
+mean-field theory, SK annealing, parallel tempering, reproducibility, bad input."""
+
+import numba
+import numpy as np
+import pytest
+from scipy import stats
+
+from esorma import Hopfield
+from esorma.dynamics.observables import estimate, integrated_autocorr_time
+from esorma.dynamics.stochastic import anneal, annealing_schedule, glauber, metropolis, sample
+from esorma.dynamics.tempering import parallel_tempering, temperature_ladder
+from esorma.patterns import random_patterns
+from esorma.thermo.data import sk_couplings
+from esorma.thermo.exact import all_states, exact, exact_distribution, ground_states, state_codes
+from esorma.thermo.mean_field import mean_field_overlap
+
+ALPHA = 1e-3  # significance level of every chi-square test below (seeds fixed: deterministic)
+
+
+def _chi2_pvalue(samples, probs):
+    """Pearson chi-square p-value of sampled states against exact probabilities.
+
+    Bins with expected count < 5 are pooled into one bin."""
+    codes = state_codes(samples.reshape(-1, samples.shape[-1]))
+    counts = np.bincount(codes, minlength=probs.size)
+    expected = probs * codes.size
+    big = expected >= 5
+    obs = np.append(counts[big], counts[~big].sum())
+    exp = np.append(expected[big], expected[~big].sum())
+    keep = exp > 0
+    chi2 = ((obs[keep] - exp[keep]) ** 2 / exp[keep]).sum()
+    return stats.chi2.sf(chi2, keep.sum() - 1)
+
+
+@pytest.fixture(scope="module")
+def net10():
+    """A 10-spin SK network with random thresholds (couplings ~ N(0, 1/N), θ ~ N(0, 0.3²))."""
+    J = sk_couplings(10, rng=7) * 1.5
+    theta = np.random.default_rng(8).normal(0, 0.3, 10)
+    return Hopfield(J, theta=theta)
+
+
+@pytest.mark.parametrize(
+    "rule,order",
+    [("glauber", "random"), ("glauber", "sequential"), ("glauber", "permutation"),
+     ("metropolis", "random")],
+)
+def test_sampled_frequencies_match_exact_boltzmann(net10, rule, order):
+    # 64 chains × 2000 samples, thinned every 30 sweeps so that successive samples are
+    # practically independent (at thin = 10 the energy still has τ_int ≈ 1.05, enough to
+    # inflate a ~300-bin chi-square): Pearson chi-square at significance ALPHA.
+    res = sample(net10, 1.0, n_sweeps=200 + 2000 * 30, n_chains=64, burn_in=200, thin=30,
+                 rule=rule, order=order, record_samples=True, rng=2024)
+    _, p, _ = exact_distribution(net10, 1.0)
+    assert _chi2_pvalue(res.samples, p) > ALPHA
+    # power: the same samples are rejected against the distribution at T = 1.3
+    _, p_wrong, _ = exact_distribution(net10, 1.3)
+    assert _chi2_pvalue(res.samples, p_wrong) < 1e-6
+    # mean energy against the exact value within 5 error bars
+    th = exact(net10, [1.0])
+    est = res.estimate("energy")
+    assert abs(est.mean - th.energy[0]) < 5 * est.error
+
+
+@pytest.mark.parametrize("rule,path", [("glauber", "dense"), ("glauber", "low_rank"),
+                                       ("metropolis", "low_rank")])
+def test_flip_table_path_matches_exact_boltzmann(rule, path):
+    # Integer Hebb couplings, θ = 0, constant T: the kernels look flip probabilities up in a
+    # table instead of calling exp. Same chi-square check at significance ALPHA.
+    net = Hopfield.from_patterns(random_patterns(3, 10, rng=21))
+    res = sample(net, 0.8, n_sweeps=100 + 2000 * 30, n_chains=64, burn_in=100, thin=30,
+                 rule=rule, path=path, record_samples=True, rng=77)
+    _, p, _ = exact_distribution(net, 0.8)
+    assert _chi2_pvalue(res.samples, p) > ALPHA
+    _, p_wrong, _ = exact_distribution(net, 1.0)
+    assert _chi2_pvalue(res.samples, p_wrong) < 1e-6
+
+
+def test_little_dynamics_samples_peretto_distribution(net10):
+    # Synchronous Glauber (Little) has p(s) ∝ exp(−θ·s/T) Π_i 2cosh(h_i(s)/T) (symmetric J).
+    res = sample(net10, 1.0, n_sweeps=100 + 2000 * 20, n_chains=64, burn_in=100, thin=20,
+                 mode="sync", record_samples=True, rng=99)
+    S = all_states(10).astype(float)
+    h = S @ net10.J.T - net10.theta
+    logp = -(S @ net10.theta) + np.log(2 * np.cosh(h)).sum(axis=1)
+    p = np.exp(logp - logp.max())
+    p /= p.sum()
+    assert _chi2_pvalue(res.samples, p) > ALPHA
+    _, p_boltz, _ = exact_distribution(net10, 1.0)
+    assert _chi2_pvalue(res.samples, p_boltz) < 1e-6  # and it is not the Boltzmann law
+
+
+@pytest.mark.parametrize("theta", [0.01, 0.0])  # θ = 0: both paths use the flip table
+def test_low_rank_and_dense_paths_give_identical_trajectories(theta):
+    xi = random_patterns(3, 300, rng=5)
+    net = Hopfield.from_patterns(xi, theta=np.full(300, theta))
+    kw = dict(n_sweeps=60, n_chains=4, burn_in=10, thin=5, rng=11)
+    for mode, rule in [("async", "glauber"), ("async", "metropolis"), ("sync", "glauber")]:
+        a = sample(net, 0.8, path="low_rank", mode=mode, rule=rule, **kw)
+        b = sample(net, 0.8, path="dense", mode=mode, rule=rule, **kw)
+        assert a.path == "low_rank" and b.path == "dense"
+        np.testing.assert_array_equal(a.states, b.states)
+        np.testing.assert_allclose(a.energy, b.energy, rtol=0, atol=1e-9)
+        np.testing.assert_allclose(a.overlaps, b.overlaps, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(a.energies, net.energy(a.states), atol=1e-9)
+
+
+def test_retrieval_overlap_matches_mean_field_theory():
+    # P = 3 Hebb patterns, N = 3000 (α = 0.001): ⟨m⟩ = tanh(⟨m⟩/T) within 0.02 for T <= 0.7
+    # (finite-size and crosstalk corrections are O(1/N) and O(α)); m ≈ 0 above T_c = 1:
+    # ⟨|m|⟩ < 0.08 (fluctuations ~ sqrt(T / (N (T − 1))) ≈ 0.04 at T = 1.2).
+    xi = random_patterns(3, 3000, rng=1)
+    net = Hopfield.from_patterns(xi)
+    for t in (0.3, 0.5, 0.6, 0.7):
+        res = glauber(net, t, n_sweeps=400, states=xi[0], n_chains=4, burn_in=100, rng=int(t * 10))
+        m = res.estimate("overlap", pattern=0)
+        assert abs(m.mean - mean_field_overlap(t)) < 0.02, (t, m)
+    for t in (1.2, 1.5):
+        res = glauber(net, t, n_sweeps=400, states=xi[0], n_chains=4, burn_in=200, rng=3)
+        assert res.estimate("abs_overlap", pattern=0).mean < 0.08
+        assert abs(res.estimate("overlap", pattern=1).mean) < 0.08
+
+
+def test_sk_annealing_approaches_parisi_energy_from_above():
+    # SK N = 400, 16 chains, linear schedule 2 → 0 over 1500 sweeps. Finite-N ground states
+    # lie about 0.7 N^(-2/3) ≈ 0.013 above −0.7633, and annealing stops above them: we require
+    # −0.7633 − 0.03 < e < −0.70 per spin for every chain, and slower is better than faster.
+    n = 400
+    J = sk_couplings(n, rng=42)
+    slow = anneal(J, annealing_schedule(2.0, 0.0, 1500), n_chains=16, rng=1)
+    fast = anneal(J, annealing_schedule(2.0, 0.0, 15), n_chains=16, rng=1)
+    e_slow = slow.energies / n
+    assert np.all(e_slow > -0.7633 - 0.03)
+    assert np.all(e_slow < -0.70)
+    assert e_slow.mean() < fast.energies.mean() / n - 0.01
+    assert slow.temperatures[-1] == 0.0
+
+
+def test_parallel_tempering_finds_exact_ground_state_of_20_spins():
+    J = sk_couplings(20, rng=11)
+    e0, gs = ground_states(J)
+    res = parallel_tempering(J, temperature_ladder(0.2, 2.0, 10), n_sweeps=3000, n_runs=2,
+                             rng=5)
+    assert abs(res.ground_energy - e0) < 1e-9
+    assert any(np.array_equal(res.ground_state, g) for g in gs)
+    rates = res.acceptance_rates
+    assert rates.shape == (9,) and np.all(rates > 0.05) and np.all(rates <= 1)
+
+
+@pytest.mark.parametrize("low_rank", [False, True])
+def test_parallel_tempering_equilibrium_energies(low_rank):
+    # Energies at every temperature of the ladder agree with exact ⟨E⟩ within 5 error bars.
+    if low_rank:
+        net = Hopfield.from_patterns(random_patterns(2, 12, rng=4))
+        path = "low_rank"
+    else:
+        net = Hopfield(sk_couplings(12, rng=4))
+        path = "dense"
+    ladder = temperature_ladder(0.3, 1.5, 6)
+    res = parallel_tempering(net, ladder, n_sweeps=6000, n_runs=4, burn_in=500, thin=2,
+                             path=path, rng=8)
+    assert res.path == path
+    th = exact(net, ladder)
+    for k in range(ladder.size):
+        est = res.estimate("energy", k)
+        assert abs(est.mean - th.energy[k]) < 5 * est.error + 1e-3, (k, est, th.energy[k])
+    q2 = res.estimate("q2", 0).mean
+    pq = th.overlap_distribution[0]
+    assert abs(q2 - (pq * th.q_values**2).sum()) < 0.05
+
+
+def test_replica_overlap_and_observables_shapes():
+    net = Hopfield(sk_couplings(30, rng=0))
+    res = sample(net, 0.5, n_sweeps=50, n_chains=6, burn_in=10, thin=4, rng=0)
+    assert res.energy.shape == (10, 6) and res.q.shape == (10, 3) and res.overlaps is None
+    np.testing.assert_array_equal(res.measured_at, 10 + 4 * np.arange(1, 11))
+    odd = sample(net, 0.5, n_sweeps=20, n_chains=3, rng=0)
+    assert odd.q is None
+    with pytest.raises(ValueError, match="replica overlaps"):
+        odd.estimate("q")
+    # q measured in lockstep does not change the trajectories of the chains
+    a = sample(net, 0.7, n_sweeps=30, n_chains=2, rng=4)
+    np.testing.assert_array_equal(a.states, sample(net, 0.7, n_sweeps=30, n_chains=2, rng=4).states)
+
+
+def test_zero_temperature_is_deterministic_descent():
+    J = sk_couplings(50, rng=1)
+    res = glauber(J, 0.0, n_sweeps=100, n_chains=4, rng=0)
+    net = Hopfield(J)
+    assert np.all(net.is_fixed_point(res.states))
+    e = res.energy
+    assert np.all(np.diff(e, axis=0) <= 1e-12)  # the energy never rises at T = 0
+
+
+def test_same_seed_same_trajectories_on_1_or_2_threads(monkeypatch):
+    # SERIAL_WORK = 0 forces the parallel kernels even for these small jobs; the serial build
+    # (SERIAL_WORK huge) must give the same answer too.
+    from esorma.dynamics import _stochastic_kernels as _k
+
+    xi = random_patterns(2, 200, rng=0)
+    net = Hopfield.from_patterns(xi)
+    J = sk_couplings(16, rng=2)
+
+    def run_all():
+        a = sample(net, 0.6, n_sweeps=40, n_chains=6, thin=2, path="dense", rng=3)
+        b = sample(net, 0.6, n_sweeps=40, n_chains=6, thin=2, path="low_rank", rng=3)
+        c = parallel_tempering(J, [0.5, 1.0, 2.0], n_sweeps=50, n_runs=4, rng=3)
+        d = exact(J, [0.5, 1.0])
+        return a, b, c, d
+
+    outs = []
+    old = numba.get_num_threads()
+    try:
+        monkeypatch.setattr(_k, "SERIAL_WORK", 0)
+        for threads in (1, min(2, numba.config.NUMBA_NUM_THREADS)):
+            numba.set_num_threads(threads)
+            outs.append(run_all())
+    finally:
+        numba.set_num_threads(old)
+    monkeypatch.setattr(_k, "SERIAL_WORK", 10**18)
+    outs.append(run_all())
+    (a1, b1, c1, d1) = outs[0]
+    for a2, b2, c2, d2 in outs[1:]:
+        np.testing.assert_array_equal(a1.states, a2.states)
+        np.testing.assert_array_equal(a1.q, a2.q)
+        np.testing.assert_array_equal(b1.energy, b2.energy)
+        np.testing.assert_array_equal(c1.states, c2.states)
+        np.testing.assert_array_equal(c1.accepted, c2.accepted)
+        np.testing.assert_array_equal(c1.energy, c2.energy)
+        np.testing.assert_array_equal(d1.log_z, d2.log_z)
+        np.testing.assert_array_equal(d1.overlap_distribution, d2.overlap_distribution)
+    assert not np.array_equal(a1.states, sample(net, 0.6, n_sweeps=40, n_chains=6, rng=4).states)
+
+
+def test_integrated_autocorrelation_time_of_ar1():
+    # AR(1) with φ = 0.9: τ_int = (1 + φ)/(1 − φ) = 19; estimate within 15 %.
+    rng = np.random.default_rng(0)
+    x = np.zeros((40000, 4))
+    e = rng.normal(size=x.shape)
+    for t in range(1, x.shape[0]):
+        x[t] = 0.9 * x[t - 1] + e[t]
+    tau = integrated_autocorr_time(x)
+    assert abs(tau - 19) < 0.15 * 19
+    est = estimate(x)
+    naive = np.sqrt(x.var() / x.size)
+    assert est.error > 4 * naive  # sqrt(19) ≈ 4.4 larger than the naive error bar
+    assert integrated_autocorr_time(rng.normal(size=(5000, 2))) == pytest.approx(1, abs=0.15)
+
+
+def test_annealing_schedules():
+    s = annealing_schedule(2.0, 0.5, 4, kind="geometric")
+    np.testing.assert_allclose(s, [2.0, 2.0 * 0.25 ** (1 / 3), 2.0 * 0.25 ** (2 / 3), 0.5])
+    b = 1 / annealing_schedule(2.0, 0.5, 3, kind="inverse_linear")
+    np.testing.assert_allclose(np.diff(b), [0.75, 0.75])
+    with pytest.raises(ValueError, match="t_end"):
+        annealing_schedule(1.0, 2.0, 10)
+    with pytest.raises(ValueError, match="t_end must be > 0"):
+        annealing_schedule(1.0, 0.0, 10, kind="geometric")
+
+
+def test_bad_input():
+    J = sk_couplings(8, rng=0)
+    with pytest.raises(ValueError, match="temperature must be >= 0"):
+        sample(J, -1.0, n_sweeps=10)
+    with pytest.raises(ValueError, match="finite"):
+        sample(J, float("nan"), n_sweeps=10)
+    with pytest.raises(ValueError, match="non-empty"):
+        sample(J, [], n_sweeps=None)
+    with pytest.raises(ValueError, match=">= 0"):
+        anneal(J, [1.0, -0.5])
+    with pytest.raises(ValueError, match="n_sweeps must be given"):
+        sample(J, 1.0)
+    with pytest.raises(ValueError, match="n_sweeps must equal"):
+        sample(J, [1.0, 0.5], n_sweeps=3)
+    with pytest.raises(ValueError, match="rule must be 'glauber' for mode='sync'"):
+        sample(J, 1.0, n_sweeps=5, mode="sync", rule="metropolis")
+    with pytest.raises(ValueError, match="rule must be one of"):
+        sample(J, 1.0, n_sweeps=5, rule="wolff")
+    with pytest.raises(ValueError, match="path='low_rank' needs a Hebb network"):
+        sample(J, 1.0, n_sweeps=5, path="low_rank")
+    with pytest.raises(ValueError, match="must contain only -1 and \\+1"):
+        sample(J, 1.0, n_sweeps=5, states=np.zeros(8))
+    with pytest.raises(ValueError, match="8 spins"):
+        sample(J, 1.0, n_sweeps=5, states=np.ones(7))
+    with pytest.raises(ValueError, match="burn_in must be"):
+        sample(J, 1.0, n_sweeps=5, burn_in=6)
+    with pytest.raises(TypeError, match="temperature"):
+        sample(J, "hot", n_sweeps=5)
+    with pytest.raises(ValueError, match="at least 2 temperatures"):
+        parallel_tempering(J, [], n_sweeps=10)
+    with pytest.raises(ValueError, match="at least 2 temperatures"):
+        parallel_tempering(J, [1.0], n_sweeps=10)
+    with pytest.raises(ValueError, match="> 0"):
+        parallel_tempering(J, [0.0, 1.0], n_sweeps=10)
+    with pytest.raises(ValueError, match="distinct"):
+        parallel_tempering(J, [1.0, 1.0], n_sweeps=10)
+    res = metropolis(J, 1.0, n_sweeps=3, n_chains=2, rng=0)
+    with pytest.raises(ValueError, match="observable must be one of"):
+        res.estimate("entropy")
+
+
+@pytest.mark.slow
+def test_sk_annealing_large_n_close_to_parisi_energy():
+    # N = 1000, 4000 sweeps (about 5 s): finite-N ground states lie ~0.7 N^(-2/3) = 0.007
+    # above −0.7633; slow annealing reaches within 0.03 of it and never below −0.7633 − 0.015.
+    n = 1000
+    res = anneal(sk_couplings(n, rng=5), annealing_schedule(2.0, 0.0, 4000), n_chains=4, rng=1)
+    e = res.energies / n
+    assert np.all(e > -0.7633 - 0.015) and np.all(e < -0.7633 + 0.03)
