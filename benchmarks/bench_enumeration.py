@@ -5,7 +5,7 @@ machine, and of a 32-spin instance in under 1 s. Baselines measured in the same 
 
 * a plain single-threaded branch-and-bound (fixed spin order, bound = suffix sums of
   ``|J_ij|`` over the spins still to come, no propagation; uses the flip symmetry too), at
-  N = 32 and 34 (at N = 40 it takes minutes);
+  N = 32, 34 and 36 (at N = 40 it takes about a minute);
 * a Gray-code walk over all 2^N states with incremental fields (numba), at N = 28.
 
 Medians of repeats (wall clock) and the user CPU time of the process (all threads) are
@@ -128,7 +128,7 @@ def run(repeats_small: int, repeats_large: int, n_large: int) -> dict:
     gr = (lambda r: r, lambda r: 2**28)
 
     print(f"numba threads: {numba.get_num_threads()}, cpu count: {os.cpu_count()}")
-    J28, J32, J34, Jl = (sk_couplings(n, SEED) for n in (28, 32, 34, n_large))
+    J28, J32, J34, J36, Jl = (sk_couplings(n, SEED) for n in (28, 32, 34, 36, n_large))
     res = {}
     reps_gray = 1 if repeats_small < 3 else 3
     reps_base = max(1, repeats_small // 2)
@@ -140,11 +140,13 @@ def run(repeats_small: int, repeats_large: int, n_large: int) -> dict:
     res["ours_34"] = add("branch-and-bound (esorma)", 34, ours(J34), repeats_small, *fp)
     res["ours1_34"] = add("esorma, 1 thread", 34, ours_one_thread(J34), repeats_small, *fp)
     res["base_34"] = add("plain B&B, 1 thread (baseline)", 34, baseline(J34), reps_base, *bb)
+    res["ours_36"] = add("branch-and-bound (esorma)", 36, ours(J36), reps_base, *fp)
+    res["base_36"] = add("plain B&B, 1 thread (baseline)", 36, baseline(J36), 1, *bb)
     key = f"ours_{n_large}"
     res[key] = add("branch-and-bound (esorma)", n_large, ours(Jl), repeats_large, *fp)
 
     pairs = [("ours_28", "gray_28"), ("ours_32", "base_32"), ("ours1_32", "base_32"),
-             ("ours_34", "base_34"), ("ours1_34", "base_34")]
+             ("ours_34", "base_34"), ("ours1_34", "base_34"), ("ours_36", "base_36")]
     for a, b in pairs:
         if res[a]["n_fixed_points"] != res[b]["n_fixed_points"]:
             raise AssertionError(f"{a} and {b} disagree on the number of fixed points")
@@ -160,6 +162,10 @@ def run(repeats_small: int, repeats_large: int, n_large: int) -> dict:
         "baseline_user_over_ours_user_N34": res["base_34"]["median_user_s"]
         / res["ours_34"]["median_user_s"],
         "baseline_visited_over_ours_N34": res["base_34"]["n_visited"] / res["ours_34"]["n_visited"],
+        "baseline_over_ours_N36": res["base_36"]["median_wall_s"] / res["ours_36"]["median_wall_s"],
+        "baseline_user_over_ours_user_N36": res["base_36"]["median_user_s"]
+        / res["ours_36"]["median_user_s"],
+        "baseline_visited_over_ours_N36": res["base_36"]["n_visited"] / res["ours_36"]["n_visited"],
     }
     targets = {
         "N32_under_1s": res["ours_32"]["median_wall_s"] < 1.0,

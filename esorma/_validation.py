@@ -152,8 +152,10 @@ def check_spins(states, name: str = "states", *, n: int | None = None):
 
 
 def check_patterns(patterns, name: str = "patterns") -> np.ndarray:
-    """Validate patterns of shape (P, N) (or one pattern (N,)) with entries in {-1, +1}."""
+    """Validate patterns of shape (P, N) (or one pattern (N,)) with entries in {-1, +1}, P ≥ 1."""
     arr, _ = check_spins(patterns, name)
+    if arr.shape[0] == 0:
+        raise ValueError(f"{name} must hold at least one pattern; got shape {arr.shape}")
     return arr
 
 
@@ -190,12 +192,12 @@ def check_thresholds(theta, n: int, name: str = "theta") -> np.ndarray:
     if theta is None:
         return np.zeros(n, dtype=np.float64)
     arr = np.asarray(theta)
-    if arr.ndim == 0:
-        arr = np.full(n, float(arr))
     if arr.dtype == np.bool_ or not (
         np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
     ):
-        raise TypeError(f"{name} must be a real vector; got dtype {arr.dtype}")
+        raise TypeError(f"{name} must be a real vector (or scalar); got dtype {arr.dtype}")
+    if arr.ndim == 0:
+        arr = np.full(n, float(arr))
     if arr.shape != (n,):
         raise ValueError(f"{name} must have shape ({n},) to match J; got shape {arr.shape}")
     arr = arr.astype(np.float64)

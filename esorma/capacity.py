@@ -249,17 +249,12 @@ def point_memory_bytes(n: int, p: int, rule: str = "hebb", coupling_dtype: str =
 
 
 def _build_network(xi, rule, coupling_dtype):
-    from esorma.learning import hebb
     from esorma.networks import Hopfield
 
-    n = xi.shape[1]
     if rule == "hebb":
         if coupling_dtype == "float64":
             return Hopfield.from_patterns(xi, "hebb", integer=False)
-        counts = hebb(xi, integer=True)
-        if counts.dtype != np.dtype(coupling_dtype):
-            counts = counts.astype(coupling_dtype)
-        return Hopfield(counts, scale=1.0 / n, patterns=xi, rule="hebb")
+        return Hopfield.from_patterns(xi, "hebb", integer=True, dtype=coupling_dtype)
     return Hopfield.from_patterns(xi, rule)
 
 

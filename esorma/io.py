@@ -70,6 +70,12 @@ def to_jsonable(obj: Any) -> Any:
     return obj
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_write(path: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it onto ``path`` only on success.
@@ -88,6 +94,7 @@ def atomic_write(path: str | os.PathLike) -> Iterator[Path]:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp)
+    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
     try:
         yield tmp
         os.replace(tmp, path)
@@ -211,8 +218,19 @@ def _read_group(group):
     target = group.attrs.get("dataclass")
     if target is None:
         return values
+    import dataclasses
+
     module, _, qualname = str(target).partition(":")
-    cls = getattr(importlib.import_module(module), qualname)
+    # Only esorma's own result classes are rebuilt: a file must never name code to run.
+    if module != "esorma" and not module.startswith("esorma."):
+        raise ValueError(
+            f"refusing to load {target!r}: only esorma result classes can be rebuilt from a file"
+        )
+    cls = importlib.import_module(module)
+    for part in qualname.split("."):
+        cls = getattr(cls, part, None)
+    if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
+        raise ValueError(f"refusing to load {target!r}: not an esorma result dataclass")
     return cls(**values)
 
 

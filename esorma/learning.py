@@ -117,6 +117,17 @@ def pseudo_inverse(patterns, *, zero_diagonal: bool = True) -> np.ndarray:
     check_memory(n * n * 8 * 2, f"pseudo-inverse couplings for N = {n}")
     x = xi.astype(np.float64)
     c = (x @ x.T) / n
+    rank = np.linalg.matrix_rank(c, hermitian=True)
+    if rank < p:
+        import warnings
+
+        warnings.warn(
+            f"patterns are linearly dependent (rank {rank} < P = {p}"
+            f"{'; P >= N' if p >= n else ''}): the projection rule stores their span, and "
+            "with a zero diagonal the patterns need not be fixed points",
+            RuntimeWarning,
+            stacklevel=2,
+        )
     cinv = np.linalg.pinv(c, hermitian=True)
     J = (x.T @ cinv @ x) / n
     J = 0.5 * (J + J.T)

@@ -9,7 +9,7 @@ every i. Hebb networks store integer counts ``ξᵀξ`` (int16 while P ≤ 32767
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import InitVar, dataclass
 
 import numpy as np
 
@@ -43,10 +43,13 @@ class Hopfield:
         Stored patterns, for overlaps, labels and the low-rank field path of Hebb networks.
     rule : str, optional
         Name of the learning rule that made J (``"hebb"``, ``"pseudo_inverse"``, ``"storkey"``).
-    symmetric : bool, optional
-        Whether J is symmetric. None (default) checks it (one pass over J); the learning rules
-        pass True, saving that pass on large networks. Do not pass True for a matrix that is
-        not symmetric: asynchronous kernels would then walk rows instead of columns.
+
+    Notes
+    -----
+    ``symmetric`` is computed from J. Networks built by :meth:`from_patterns` skip that pass
+    (the rules are symmetric by construction) and, for Hebb couplings, compute initial fields
+    in the low-rank form ``ξᵀ(ξ s) − P s``: O(NP) per state instead of O(N²). A network built
+    from a raw J always uses J itself, even when patterns are attached.
 
     Examples
     --------
@@ -68,9 +71,9 @@ class Hopfield:
     scale: float = 1.0
     patterns: np.ndarray | None = None
     rule: str | None = None
-    symmetric: bool | None = None
+    _trusted: InitVar[bool] = False  # set only by from_patterns: J is the rule's output
 
-    def __post_init__(self):
+    def __post_init__(self, _trusted: bool = False):
         J = check_couplings(self.J, "J")
         n = J.shape[0]
         set_ = object.__setattr__
@@ -84,20 +87,22 @@ class Hopfield:
             from esorma.learning import RULES
 
             check_choice(self.rule, "rule", RULES)
-        if self.symmetric is None:
-            set_(self, "symmetric", bool(np.array_equal(J, J.T)))
-        elif not isinstance(self.symmetric, (bool, np.bool_)):
-            raise TypeError(f"symmetric must be None, True or False; got {self.symmetric!r}")
-        symmetric = bool(self.symmetric)
+        symmetric = True if _trusted is True else bool(np.array_equal(J, J.T))
         set_(self, "symmetric", symmetric)
         # Kernels walk rows of J^T (the columns of J) when a spin flips; contiguous either way.
         set_(self, "_Jt", J if symmetric else np.ascontiguousarray(J.T))
-        set_(self, "_low_rank", self.rule == "hebb" and self.patterns is not None)
+        set_(self, "_low_rank", _trusted is True and self.rule == "hebb")
 
     # ------------------------------------------------------------------ construction
     @classmethod
     def from_patterns(
-        cls, patterns, rule: str = "hebb", *, integer: bool | None = None, theta=None
+        cls,
+        patterns,
+        rule: str = "hebb",
+        *,
+        integer: bool | None = None,
+        dtype=None,
+        theta=None,
     ) -> "Hopfield":
         """Build a network storing ``patterns`` with a rule from :data:`esorma.learning.RULES`.
 
@@ -109,6 +114,8 @@ class Hopfield:
         integer : bool, optional
             Store Hebb couplings as integer counts with ``scale = 1/N`` (default True for Hebb;
             not available for the other rules).
+        dtype : {None, "int16", "int32"}
+            Integer type of the Hebb counts (default: int16 while P ≤ 32767, else int32).
         theta : array_like, optional
             Thresholds.
         """
@@ -121,12 +128,20 @@ class Hopfield:
             integer = rule == "hebb"
         if integer and rule != "hebb":
             raise ValueError(f"integer=True is only available for rule='hebb'; got rule={rule!r}")
+        if dtype is not None and not integer:
+            raise ValueError("dtype is only used with integer Hebb couplings (integer=True)")
         if rule == "hebb" and integer:
-            return cls(
-                hebb(xi, integer=True), theta=theta, scale=1.0 / n, patterns=xi, rule=rule,
-                symmetric=True,
-            )
-        return cls(rule_fn(xi), theta=theta, scale=1.0, patterns=xi, rule=rule, symmetric=True)
+            counts = hebb(xi, integer=True)
+            if dtype is not None:
+                check_choice(str(np.dtype(dtype)), "dtype", ("int16", "int32"))
+                if np.dtype(dtype) == np.int16 and xi.shape[0] > np.iinfo(np.int16).max:
+                    raise ValueError(
+                        f"dtype int16 holds Hebb counts for at most 32767 patterns; "
+                        f"got P = {xi.shape[0]} (use int32)"
+                    )
+                counts = counts.astype(dtype, copy=False)
+            return cls(counts, theta, 1.0 / n, xi, rule, _trusted=True)
+        return cls(rule_fn(xi), theta, 1.0, xi, rule, _trusted=True)
 
     # ------------------------------------------------------------------ properties
     @property

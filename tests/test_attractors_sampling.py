@@ -168,3 +168,19 @@ def test_bad_input():
         sample_attractors(net, 5, mode="parallel")
     with pytest.raises(TypeError, match="rng"):
         sample_attractors(net, 5, rng="seed")
+
+
+def test_flip_symmetry_refused_with_thresholds():
+    import numpy as np
+    import pytest
+
+    from esorma import Hopfield
+    from esorma.attractors import sample_attractors
+
+    net = Hopfield(np.zeros((3, 3)), theta=np.ones(3))
+    with pytest.raises(ValueError, match="flip_symmetry=True needs theta = 0"):
+        sample_attractors(net, 10, flip_symmetry=True, rng=0)
+    with pytest.raises(TypeError, match="flip_symmetry must be"):
+        sample_attractors(net, 10, flip_symmetry="no", rng=0)
+    res = sample_attractors(net, 50, rng=0)  # default: no merging with thresholds
+    assert np.all(net.is_fixed_point(res.attractors))

@@ -151,6 +151,20 @@ def test_ferromagnet_and_aggregate_bound():
     np.testing.assert_array_equal(enumerate_fixed_points(A, sort="lex").states, brute_force(A))
 
 
+def test_sixty_four_spins_with_propagation():
+    # strong negative thresholds force every spin up: one fixed point, found by propagation
+    # alone (64 single-child nodes); checks the 64-bit state codes at the size limit
+    n = 64
+    J = np.ones((n, n)) - np.eye(n)
+    theta = np.full(n, -100.0)
+    fp = enumerate_fixed_points(J, theta)
+    np.testing.assert_array_equal(fp.states, np.ones((1, n), dtype=np.int8))
+    assert fp.energies[0] == pytest.approx(-0.5 * n * (n - 1) - 100.0 * n)
+    assert fp.n_visited <= n + 1
+    # strong negative self-couplings: no state is stable, the root is cut at once
+    assert count_fixed_points(-10 * np.eye(n) + 0.01) == 0
+
+
 def test_zero_couplings_every_state_is_a_tie():
     fp = enumerate_fixed_points(np.zeros((6, 6), dtype=np.int32))
     assert len(fp) == 64
@@ -173,6 +187,20 @@ def test_network_object_duck_typed():
     # without .scale the couplings are used as they are
     net2 = SimpleNamespace(J=J.astype(float) / n, theta=theta)
     np.testing.assert_array_equal(enumerate_fixed_points(net2, sort="lex").states, fp.states)
+
+
+def test_network_thresholds_on_the_grid_of_scale():
+    # theta = k / N with scale = 1 / N: h = scale * (J s) - theta has near-ties decided by
+    # float rounding; the result must match that same float test (as Hopfield.fields does)
+    rng = np.random.default_rng(19)
+    n = 13
+    J, _ = hebb_int16(n, 4, rng)
+    theta = rng.integers(-3, 4, size=n) / n
+    net = SimpleNamespace(J=J, theta=theta, scale=1.0 / n)
+    expected = brute_force(J, theta, scale=1.0 / n)
+    np.testing.assert_array_equal(enumerate_fixed_points(net, sort="lex").states, expected)
+    assert count_fixed_points(net) == len(expected)
+    np.testing.assert_array_equal(lex_sorted(np.array(list(iter_fixed_points(net)))), expected)
 
 
 def test_energies_and_sorting():

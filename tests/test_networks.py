@@ -130,3 +130,53 @@ def test_failed_write_leaves_nothing(tmp_path):
         pass
     with pytest.raises(ValueError, match="no esorma network"):
         load_network(tmp_path / "y.h5")
+
+
+def test_raw_couplings_with_patterns_use_J_not_the_patterns():
+    # A clipped-Hebb J with the patterns attached: fields must come from J itself.
+    from esorma.learning import hebb
+
+    xi = random_patterns(5, 50, rng=0)
+    J = np.sign(hebb(xi)) / 50
+    net = Hopfield(J, patterns=xi, rule="hebb")
+    s = random_patterns(3, 50, rng=1)
+    np.testing.assert_allclose(net.fields(s), s @ J.T, atol=1e-12)
+    res = net.run(s, rng=2)
+    np.testing.assert_allclose(res.energies, [-0.5 * x @ J @ x for x in res.states.astype(float)])
+
+
+def test_from_patterns_dtype_choice():
+    xi = random_patterns(4, 30, rng=3)
+    assert Hopfield.from_patterns(xi, dtype="int32").J.dtype == np.int32
+    with pytest.raises(ValueError, match="dtype must be one of"):
+        Hopfield.from_patterns(xi, dtype="int8")
+    with pytest.raises(ValueError, match="only used with integer"):
+        Hopfield.from_patterns(xi, integer=False, dtype="int32")
+
+
+def test_load_result_refuses_foreign_classes(tmp_path):
+    with h5py.File(tmp_path / "evil.h5", "w") as fh:
+        g = fh.create_group("result")
+        g.attrs["dataclass"] = "subprocess:run"
+        g.attrs["json:args"] = '["sh", "-c", "touch pwned"]'
+    with pytest.raises(ValueError, match="refusing to load"):
+        load_result(tmp_path / "evil.h5")
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_written_files_get_the_usual_mode(tmp_path):
+    import os
+
+    p = save_network(tmp_path / "n.h5", Hopfield.from_patterns(random_patterns(2, 8, rng=0)))
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (p.stat().st_mode & 0o777) == (0o666 & ~mask)
+
+
+def test_empty_patterns_and_dependent_patterns():
+    from esorma.learning import hebb, pseudo_inverse
+
+    with pytest.raises(ValueError, match="at least one pattern"):
+        hebb(np.zeros((0, 5)))
+    with pytest.warns(RuntimeWarning, match="linearly dependent"):
+        pseudo_inverse(random_patterns(10, 5, rng=0))

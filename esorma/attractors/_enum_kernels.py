@@ -21,8 +21,8 @@ partial assignments of ferromagnetic and low-load Hebb couplings, which the per-
 cannot (tens of times fewer nodes there; a few per cent fewer for SK couplings).
 
 For integer couplings (stored exactly in float64) and integer-valued thresholds every
-quantity above is an exact integer, so ties (``h_i = 0``) are decided exactly; ``eps`` is 0
-then. For float couplings ``eps`` is a tiny safety margin for the rounding of the running
+quantity above is an exact integer, so ties (``h_i = 0``) are decided exactly; ``eps`` is
+then just the user's ``tol`` (0 by default). For float couplings ``eps`` is a tiny safety margin for the rounding of the running
 sums (it only weakens pruning); the final test at a complete assignment uses ``tol``.
 
 States are encoded as uint64 codes: bit ``i`` set means spin ``i`` is +1 (N <= 64).
@@ -79,19 +79,29 @@ def init_fields(JT, aJT, J0, sg, q, R, p):
 
 
 @njit
-def evaluate_node(q, R, p, sg, diag, t, eps, eps_agg):
+def _free_key(r, i, rscale):
+    """Selection key of a free spin: its remaining coupling ``r`` (quantised with ``rscale``
+    so that keys are integers), then its index; the largest key is branched on."""
+    return int(r * rscale) * 128 + i + 1
+
+
+@njit
+def evaluate_node(q, R, p, sg, diag, t, tols):
     """Check a node from scratch; return ``(status, var, first_value, n_values)``.
 
-    status PRUNE, LEAF (every spin assigned and within bounds) or BRANCH on ``var``
-    (``n_values`` = 1 for a forced spin, 2 for a free one; ``first_value`` = sign of the
-    current field).
+    status PRUNE, LEAF (every spin assigned and within bounds) or BRANCH on ``var``: the
+    forced spin with the highest index if any (``n_values`` = 1), else the free spin with the
+    largest :func:`_free_key` (``n_values`` = 2); ``first_value`` = sign of its field. The
+    same rule as the incremental pass of :func:`dfs_subtree`, so the tree does not depend on
+    where the search is split.
     """
+    eps = tols[0]
+    eps_agg = tols[1]
+    rscale = tols[3]
     n = sg.shape[0]
     forced_var = -1
-    forced_val = 0
     best = -1
-    best_r = -1.0
-    best_val = 1
+    best_key = 0
     agg = 0.0
     for i in range(n):
         s = sg[i]
@@ -106,48 +116,21 @@ def evaluate_node(q, R, p, sg, diag, t, eps, eps_agg):
             plus_ok = a + base >= -eps
             minus_ok = base - a >= -eps
             if plus_ok and minus_ok:
-                if R[i] > best_r:
-                    best_r = R[i]
+                key = _free_key(R[i], i, rscale)
+                if key > best_key:
+                    best_key = key
                     best = i
-                    best_val = 1 if a >= 0 else -1
             elif plus_ok or minus_ok:
-                if forced_var < 0:
-                    forced_var = i
-                    forced_val = 1 if plus_ok else -1
+                forced_var = i
             else:
                 return PRUNE, -1, 0, 0
     if agg < -eps_agg:
         return PRUNE, -1, 0, 0
     if forced_var >= 0:
-        return BRANCH, forced_var, forced_val, 1
+        return BRANCH, forced_var, (1 if q[forced_var] - t[forced_var] >= 0 else -1), 1
     if best >= 0:
-        return BRANCH, best, best_val, 2
+        return BRANCH, best, (1 if q[best] - t[best] >= 0 else -1), 2
     return LEAF, -1, 0, 0
-
-
-@njit
-def _first_forced(qs, rs, row, sgf, diag, t, eps):
-    """The first unassigned spin with a single admissible value, and that value (fields in
-    row ``row`` of ``qs`` and ``rs``)."""
-    for i in range(sgf.shape[0]):
-        if sgf[i] == 0.0:
-            a = qs[row, i] - t[i]
-            if diag[i] + rs[row, i] - abs(a) < -eps:
-                return i, (1 if a >= 0 else -1)
-    return -1, 0
-
-
-@njit
-def _largest_free(qs, rs, row, sgf, t):
-    """The unassigned spin with the largest remaining coupling ``R`` (first on ties), and
-    the sign of its current field (fields in row ``row`` of ``qs`` and ``rs``)."""
-    best = -1
-    best_r = -1.0
-    for i in range(sgf.shape[0]):
-        if sgf[i] == 0.0 and rs[row, i] > best_r:
-            best_r = rs[row, i]
-            best = i
-    return best, (1 if qs[row, best] - t[best] >= 0 else -1)
 
 
 @njit
@@ -210,8 +193,9 @@ def _emit(sg, sym, mask, out, count):
 def dfs_subtree(JT, aJT, J0, diag, t, tols, sym, sym_j, root, out, limit, abort):
     """Depth-first branch-and-bound below the partial assignment ``root``.
 
-    ``tols = (eps, eps_agg, tol)``: pruning margins of the per-spin and aggregate tests and
-    the tolerance of the final test. ``sym_j``: J is symmetric, so ``p = q`` (no separate
+    ``tols = (eps, eps_agg, tol, rscale)``: pruning margins of the per-spin and aggregate
+    tests, the tolerance of the final test and the quantisation of :func:`_free_key`
+    (``2^40 / max_i R_i`` at the empty root, so keys stay below 2^47). ``sym_j``: J is symmetric, so ``p = q`` (no separate
     column fields). Stores the first ``out.shape[0]`` fixed points found (uint64 codes) in
     ``out`` and counts all of them. With ``sym`` (theta = 0) every state is emitted together
     with its global flip, and an empty ``root`` fixes its first branching spin to +1. Stops
@@ -223,6 +207,7 @@ def dfs_subtree(JT, aJT, J0, diag, t, tols, sym, sym_j, root, out, limit, abort)
     eps = tols[0]
     eps_agg = tols[1]
     tol = tols[2]
+    rscale = tols[3]
     mask = _full_mask(n)
     sg = root.copy()
     sgf = np.empty(n)
@@ -242,7 +227,7 @@ def dfs_subtree(JT, aJT, J0, diag, t, tols, sym, sym_j, root, out, limit, abort)
     init_fields(JT, aJT, J0, sg, qs[0], rs[0], ps[0])
     count = 0
     visited = 1
-    st, v, x, nv = evaluate_node(qs[0], rs[0], ps[0], sg, diag, t, eps, eps_agg)
+    st, v, x, nv = evaluate_node(qs[0], rs[0], ps[0], sg, diag, t, tols)
     if st == PRUNE:
         return 0, visited, False
     if st == LEAF:
@@ -271,7 +256,8 @@ def dfs_subtree(JT, aJT, J0, diag, t, tols, sym, sym_j, root, out, limit, abort)
             # per-spin bounds and forced spins, and store the terms of the aggregate bound.
             # (2-D indexing, no row views: views cost reference counting in the hot loop)
             nbad = 0
-            nforced = 0
+            fkey = 0  # 1 + highest index of a forced spin (0: none)
+            rkey = 0  # largest _free_key among the unassigned spins (0: none)
             if sym_j:
                 for i in range(n):
                     qv = qs[la, i] + fx * JT[vv, i]
@@ -284,7 +270,8 @@ def dfs_subtree(JT, aJT, J0, diag, t, tols, sym, sym_j, root, out, limit, abort)
                     sa = s * a + (1.0 - u) * diag[i]
                     ua = u * (diag[i] + rv)
                     nbad += sa + u * abs(a) + ua + (1.0 - u) * rv < negeps
-                    nforced += ua - u * abs(a) < negeps
+                    fkey = max(fkey, (ua - u * abs(a) < negeps) * (i + 1))
+                    rkey = max(rkey, int(u * (rv * rscale)) * 128 + int(u) * (i + 1))
                     terms[i] = sa + u * abs(qv)
             else:
                 for i in range(n):
@@ -300,7 +287,8 @@ def dfs_subtree(JT, aJT, J0, diag, t, tols, sym, sym_j, root, out, limit, abort)
                     sa = s * a + (1.0 - u) * diag[i]
                     ua = u * (diag[i] + rv)
                     nbad += sa + u * abs(a) + ua + (1.0 - u) * rv < negeps
-                    nforced += ua - u * abs(a) < negeps
+                    fkey = max(fkey, (ua - u * abs(a) < negeps) * (i + 1))
+                    rkey = max(rkey, int(u * (rv * rscale)) * 128 + int(u) * (i + 1))
                     terms[i] = sa + u * abs(pv)
             visited += 1
             if nbad == 0 and _sum4(terms, n) >= -eps_agg:
@@ -311,12 +299,15 @@ def dfs_subtree(JT, aJT, J0, diag, t, tols, sym, sym_j, root, out, limit, abort)
                             abort[0] = 1
                             return count, visited, True
                 else:
-                    if nforced > 0:
-                        v, x = _first_forced(qs, rs, lb, sgf, diag, t, eps)
+                    # the same rule as evaluate_node: a forced spin first, else the free spin
+                    # with the largest key (both found by the vectorised pass above)
+                    if fkey != 0:
+                        v = fkey - 1
                         nv = 1
                     else:
-                        v, x = _largest_free(qs, rs, lb, sgf, t)
+                        v = (rkey % 128) - 1
                         nv = 2
+                    x = 1 if qs[lb, v] - t[v] >= 0 else -1
                     level += 1
                     var[level] = v
                     val0[level] = x
@@ -373,7 +364,7 @@ def expand_frontier(JT, aJT, J0, diag, t, tols, sym, nodes):
     for k in range(m):
         sg = nodes[k]
         init_fields(JT, aJT, J0, sg, q, r, p)
-        st, v, x, nv = evaluate_node(q, r, p, sg, diag, t, tols[0], tols[1])
+        st, v, x, nv = evaluate_node(q, r, p, sg, diag, t, tols)
         if st == PRUNE:
             continue
         if st == LEAF:
@@ -418,7 +409,7 @@ def knuth_estimate(JT, aJT, J0, diag, t, tols, sym, uniforms):
         weight = 1.0
         score = 1.0
         for level in range(n):
-            st, v, x, nv = evaluate_node(q, r, p, sg, diag, t, tols[0], tols[1])
+            st, v, x, nv = evaluate_node(q, r, p, sg, diag, t, tols)
             if st != BRANCH:
                 break
             if sym and level == 0:

@@ -37,8 +37,8 @@ MAX_SPINS = 64
 
 # Rough cost of one search node on one core of the reference machine (AMD EPYC, numba),
 # as a function of N: seconds = _NODE_NS_A + _NODE_NS_B * N nanoseconds.
-_NODE_NS_A = 20.0
-_NODE_NS_B = 2.5
+_NODE_NS_A = 10.0
+_NODE_NS_B = 1.4
 _N_PROBES = 1000
 _PROBE_SEED = 20260125
 # Searches estimated below this many nodes (about 10 ms) run on one thread, in one subtree.
@@ -102,13 +102,15 @@ class _Problem:
     J0: np.ndarray  # effective couplings with a zero diagonal (JT when J is symmetric)
     diag: np.ndarray  # diagonal of the effective couplings
     t: np.ndarray  # effective thresholds
-    tols: np.ndarray  # (eps, eps_agg, tol): pruning margins (0 when exact), final test
+    tols: np.ndarray  # (eps, eps_agg, tol, rscale): margins, final test, branching key
     sym: bool  # theta == 0: use the spin-flip symmetry
     sym_j: bool  # J symmetric
     J_energy: np.ndarray  # couplings for the energy (as given)
     scale: float  # energy uses scale * J_energy
     theta: np.ndarray  # thresholds for the energy
+    tol: float  # the user's tolerance (for the final test)
     exact: bool
+    needs_filter: bool  # re-test candidates with h = scale * (J s) - theta (see _final_test)
 
 
 def _prepare(J, theta, tol) -> _Problem:
@@ -160,6 +162,15 @@ def _prepare(J, theta, tol) -> _Problem:
     else:
         big = float(row_abs.max(initial=0.0) + np.abs(t).max(initial=0.0))
         eps = tol_eff + 1e-11 * max(big, 1.0)
+    # The kernels decide exactly when ``exact``. Otherwise (float couplings or thresholds),
+    # and whenever scale != 1 with nonzero thresholds, they keep every candidate within a
+    # margin and the final word is the same float test as the network's own
+    # ``scale * (J s) - theta`` (see _final_test), so the two never disagree on near-ties.
+    needs_filter = (not exact) or (scale != 1.0 and bool(np.any(th != 0.0)))
+    leaf_tol = eps if needs_filter else tol_eff
+    # quantisation of the branching key (remaining coupling R_i <= its value at the root)
+    r_root = float(aJT.sum(axis=0).max(initial=0.0))
+    rscale = 2.0**40 / r_root if r_root > 0 else 0.0
     return _Problem(
         n=n,
         JT=JT,
@@ -167,13 +178,15 @@ def _prepare(J, theta, tol) -> _Problem:
         J0=J0,
         diag=diag,
         t=t,
-        tols=np.array([eps, n * eps, tol_eff], dtype=np.float64),
+        tols=np.array([eps, n * eps, leaf_tol, rscale], dtype=np.float64),
         sym=bool(np.all(t == 0.0)),
         sym_j=sym_j,
         J_energy=Jm,
         scale=float(scale),
         theta=th,
+        tol=float(tol),
         exact=exact,
+        needs_filter=needs_filter,
     )
 
 
@@ -250,18 +263,22 @@ def _frontier(p: _Problem, n_subtrees: int):
 def _search(p: _Problem, roots, *, store: bool, limit: int, cap: int, parallel: bool):
     """Search below every root (in parallel when ``parallel``); return (per-root code arrays
     or None, counts, visited, aborted)."""
-    import numba
-
     from esorma.attractors import _enum_kernels as K
 
     kernel = K.dfs_many if parallel and roots.shape[0] > 1 else K.dfs_many_serial
 
     def run(rts, width):
-        out = np.zeros((rts.shape[0], width), np.uint64)
-        res = np.zeros((rts.shape[0], 3), np.int64)
-        # subtrees differ a lot in size: hand them out to the threads one by one
-        with numba.parallel_chunksize(1):
-            kernel(p.JT, p.aJT, p.J0, p.diag, p.t, p.tols, p.sym, p.sym_j, rts, out, limit, res)
+        m = rts.shape[0]
+        out = np.zeros((m, width), np.uint64)
+        res = np.zeros((m, 3), np.int64)
+        # prange hands each thread one contiguous block of iterations, and whole regions of
+        # the tree (e.g. all subtrees below s_k = +1) differ in size: shuffle the subtrees
+        # (fixed seed) so that every block gets a fair sample; results are put back in
+        # subtree order, so the output does not depend on the shuffle or the thread count
+        perm = np.random.default_rng(_PROBE_SEED).permutation(m)
+        kernel(p.JT, p.aJT, p.J0, p.diag, p.t, p.tols, p.sym, p.sym_j, rts[perm], out, limit, res)
+        out[perm] = out.copy()
+        res[perm] = res.copy()
         return out, res[:, 0], res[:, 1], res[:, 2].astype(bool)
 
     width = cap if store else 0
@@ -296,6 +313,26 @@ def _validate_common(max_seconds, n_subtrees, max_fixed_points):
     return max_seconds, n_subtrees, max_fixed_points
 
 
+def _final_test(p: _Problem, states: np.ndarray) -> np.ndarray:
+    """Keep the candidate states with ``s_i h_i >= -tol``, ``h = scale * (J s) - theta``.
+
+    ``J s`` is exact (int64) for integer couplings and a float64 product otherwise: the same
+    arithmetic as a brute-force check or the network's ``fields``. Processed in chunks.
+    """
+    if not p.needs_filter or states.shape[0] == 0:
+        return states
+    keep = np.empty(states.shape[0], dtype=bool)
+    Jm = p.J_energy
+    integer = np.issubdtype(Jm.dtype, np.integer)
+    JmT = (Jm.astype(np.int64) if integer else Jm).T
+    for a in range(0, states.shape[0], 1 << 15):
+        s = states[a : a + (1 << 15)]
+        Js = (s.astype(np.int64) if integer else s.astype(np.float64)) @ JmT
+        h = p.scale * Js - p.theta if p.scale != 1.0 else Js - p.theta
+        keep[a : a + s.shape[0]] = np.all(s * h >= -p.tol, axis=1)
+    return states[keep]
+
+
 def _energies(p: _Problem, states: np.ndarray) -> np.ndarray:
     if states.shape[0] == 0:
         return np.empty(0, np.float64)
@@ -320,7 +357,7 @@ def enumerate_fixed_points(
     sort: str = "energy",
     max_seconds: float = 600.0,
     max_fixed_points: int = 1 << 22,
-    n_subtrees: int = 256,
+    n_subtrees: int = 1024,
 ) -> FixedPoints:
     """Every fixed point ``s_i h_i >= 0`` (``h = J s - theta``) of a network, exactly.
 
@@ -344,7 +381,7 @@ def enumerate_fixed_points(
         Refuse (ValueError, with the estimate) when the estimated run time is larger.
     max_fixed_points : int, default 2^22
         Stop and raise ValueError when there are more fixed points (degenerate couplings).
-    n_subtrees : int, default 256
+    n_subtrees : int, default 1024
         Independent subtrees searched in parallel; the result does not depend on it, nor
         on the number of threads.
 
@@ -384,7 +421,7 @@ def enumerate_fixed_points(
     ``h_i = 0`` are decided exactly.
 
     Cost: O(N) time per visited node and O(N^2) memory per thread, plus O(N) bytes per fixed
-    point. For SK couplings the number of visited nodes grows roughly like ``exp(0.47 N)``:
+    point. For SK couplings the number of visited nodes grows roughly like ``exp(0.5 N)``:
     about 2e6 at N = 32 and 1e8 at N = 40 (a fraction 1e-4 of the 2^N states), i.e.
     a fraction of a second and a few seconds on 2 cores. Ferromagnetic and low-load Hebb
     couplings are harder for these bounds (about 1e9 nodes for a 40-spin ferromagnet).
@@ -413,7 +450,31 @@ def enumerate_fixed_points(
     p = _prepare(J, theta, tol)
     t0 = time.perf_counter()
     est = _check_cost(p, max_seconds)
-    parallel = est > _SMALL_SEARCH
+    states, n_visited, n_roots = _collect(p, n_subtrees, max_fixed_points, est > _SMALL_SEARCH)
+    energies = _energies(p, states)
+    order = _sort_order(states, energies, sort)
+    states = np.ascontiguousarray(states[order])
+    energies = energies[order]
+    states.setflags(write=False)
+    energies.setflags(write=False)
+    return FixedPoints(
+        states=states,
+        energies=energies,
+        n_visited=n_visited,
+        seconds=time.perf_counter() - t0,
+        method="branch-and-bound",
+        used_symmetry=p.sym,
+        n_subtrees=n_roots,
+        estimated_nodes=float(est),
+        n_spins=p.n,
+    )
+
+
+def _collect(p: _Problem, n_subtrees: int, max_fixed_points: int, parallel: bool):
+    """Run the whole search; return (states (K, N) int8 in search order, n_visited,
+    number of subtrees)."""
+    from esorma.attractors._enum_kernels import decode_codes
+
     roots, leaf_codes, v0 = _frontier(p, n_subtrees if parallel else 1)
     if leaf_codes.size > max_fixed_points:
         raise _too_many(max_fixed_points, p.n)
@@ -430,26 +491,8 @@ def enumerate_fixed_points(
         raise _too_many(max_fixed_points, p.n)
     check_memory(float(total) * (p.n + 16), f"{total} fixed points of N = {p.n} spins")
     codes = np.concatenate([leaf_codes, *per_root]) if per_root else leaf_codes
-    from esorma.attractors._enum_kernels import decode_codes
-
-    states = decode_codes(codes.astype(np.uint64), p.n)
-    energies = _energies(p, states)
-    order = _sort_order(states, energies, sort)
-    states = np.ascontiguousarray(states[order])
-    energies = energies[order]
-    states.setflags(write=False)
-    energies.setflags(write=False)
-    return FixedPoints(
-        states=states,
-        energies=energies,
-        n_visited=int(visited.sum()) + v0,
-        seconds=time.perf_counter() - t0,
-        method="branch-and-bound",
-        used_symmetry=p.sym,
-        n_subtrees=int(roots.shape[0]),
-        estimated_nodes=float(est),
-        n_spins=p.n,
-    )
+    states = _final_test(p, decode_codes(codes.astype(np.uint64), p.n))
+    return states, int(visited.sum()) + v0, int(roots.shape[0])
 
 
 def _buffer_width(p: _Problem, m: int) -> int:
@@ -474,12 +517,15 @@ def count_fixed_points(
     *,
     tol: float = 0.0,
     max_seconds: float = 600.0,
-    n_subtrees: int = 256,
+    max_fixed_points: int = 1 << 22,
+    n_subtrees: int = 1024,
 ) -> int:
-    """Number of fixed points of a network, without storing them.
+    """Number of fixed points of a network.
 
-    Same search, parameters and cost as :func:`enumerate_fixed_points` (memory O(N^2) per
-    thread whatever the count).
+    Same search, parameters and cost as :func:`enumerate_fixed_points`. With integer
+    couplings and thresholds (exact arithmetic) nothing is stored (memory O(N^2) per thread
+    whatever the count, and ``max_fixed_points`` is ignored); otherwise the candidate states
+    are kept for the final float test.
 
     Examples
     --------
@@ -488,9 +534,14 @@ def count_fixed_points(
     >>> count_fixed_points(np.ones((5, 5)) - np.eye(5))   # ferromagnet: all up, all down
     2
     """
-    max_seconds, n_subtrees, _ = _validate_common(max_seconds, n_subtrees, 1)
+    max_seconds, n_subtrees, max_fixed_points = _validate_common(
+        max_seconds, n_subtrees, max_fixed_points
+    )
     p = _prepare(J, theta, tol)
     parallel = _check_cost(p, max_seconds) > _SMALL_SEARCH
+    if p.needs_filter:
+        # float near-ties are settled by the final float test, which needs the states
+        return int(_collect(p, n_subtrees, max_fixed_points, parallel)[0].shape[0])
     roots, leaf_codes, _ = _frontier(p, n_subtrees if parallel else 1)
     _, counts, _, _ = _search(p, roots, store=False, limit=1 << 62, cap=0, parallel=parallel)
     return int(counts.sum()) + int(leaf_codes.size)
@@ -502,14 +553,14 @@ def iter_fixed_points(
     *,
     tol: float = 0.0,
     max_seconds: float = 600.0,
-    n_subtrees: int = 256,
+    n_subtrees: int = 1024,
     batch: int | None = None,
 ) -> Iterator[np.ndarray]:
     """Yield the fixed points one by one, as (N,) int8 arrays, in search order.
 
     The iterator twin of :func:`enumerate_fixed_points`: the same set of states, unsorted
     (``sorted`` by rows they match ``enumerate_fixed_points(..., sort="lex").states``). The
-    subtrees are searched lazily, ``batch`` at a time (default: 4 per thread) in parallel,
+    subtrees are searched lazily, ``batch`` at a time (default 64) in parallel,
     so memory stays proportional to the fixed points of one batch. Input is validated and
     the cost checked when the iterator is created.
 
@@ -533,8 +584,8 @@ def _iterate(p: _Problem, n_subtrees: int, batch: int | None, parallel: bool):
     from esorma.attractors._enum_kernels import decode_codes
 
     roots, leaf_codes, _ = _frontier(p, n_subtrees)
-    yield from decode_codes(leaf_codes, p.n)
-    size = batch or 4 * _n_threads()
+    yield from _final_test(p, decode_codes(leaf_codes, p.n))
+    size = batch or 64
     for start in range(0, roots.shape[0], size):
         chunk = roots[start : start + size]
         per_root, _, _, _ = _search(
@@ -546,7 +597,7 @@ def _iterate(p: _Problem, n_subtrees: int, batch: int | None, parallel: bool):
             parallel=parallel,
         )
         for codes in per_root:
-            yield from decode_codes(codes, p.n)
+            yield from _final_test(p, decode_codes(codes, p.n))
 
 
 def estimate_enumeration_cost(J, theta=None, *, tol: float = 0.0) -> dict:

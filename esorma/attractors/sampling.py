@@ -256,8 +256,16 @@ def sample_attractors(
         kind = "given"
         init, _ = check_spins(starts, "starts", n=n)
         n_starts = init.shape[0]
+    theta_zero = bool(np.all(net.theta == 0))
     if flip_symmetry is None:
-        flip_symmetry = bool(np.all(net.theta == 0))
+        flip_symmetry = theta_zero
+    elif not isinstance(flip_symmetry, (bool, np.bool_)):
+        raise TypeError(f"flip_symmetry must be None, True or False; got {flip_symmetry!r}")
+    elif flip_symmetry and not theta_zero:
+        raise ValueError(
+            "flip_symmetry=True needs theta = 0: with thresholds, -s is not an attractor "
+            "when s is (use flip_symmetry=False or None)"
+        )
 
     res = run(net, init, mode=mode, order=order, max_sweeps=max_sweeps, rng=gen)
     final = np.asarray(res.states, dtype=np.int8).reshape(n_starts, n)

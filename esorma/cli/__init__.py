@@ -89,11 +89,16 @@ def main(argv=None) -> int:
         return 0
     try:
         return int(args._run(args) or 0)
-    except (
-        ValueError, TypeError, MemoryError, FileNotFoundError, FileExistsError, ConnectionError
-    ) as exc:
+    except (ValueError, TypeError, MemoryError, OSError) as exc:
+        # OSError covers missing or unreadable files, HDF5 files that are not HDF5, and
+        # unreachable schedulers (ConnectionError).
         print(f"esorma {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except RuntimeError as exc:
+        if type(exc).__name__ not in ("ConvergenceError", "DivergenceError"):
+            raise
+        print(f"esorma {args.command}: did not converge: {exc}", file=sys.stderr)
+        return 3
     except KeyboardInterrupt:
         print(f"esorma {args.command}: interrupted", file=sys.stderr)
         return 130

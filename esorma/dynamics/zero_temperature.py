@@ -33,6 +33,9 @@ class DynamicsResult:
     mode, order : str
         ``"async"``/``"sync"`` and ``"random"``/``"sequential"`` (async).
     max_sweeps : int
+    seeds : ndarray of int64, optional
+        The seed of each state's random update order (asynchronous random order; ``None``
+        for deterministic orders). A chain's trajectory depends only on its seed.
     """
 
     states: np.ndarray
@@ -43,6 +46,7 @@ class DynamicsResult:
     mode: str
     order: str
     max_sweeps: int
+    seeds: np.ndarray | None = None
 
     @property
     def all_converged(self) -> bool:
@@ -108,6 +112,7 @@ def run(
     h = net.raw_fields(s)
     h = np.ascontiguousarray(h, dtype=np.int64 if net.is_integer else np.float64)
     sweeps = np.zeros(b, dtype=np.int64)
+    seeds = None
     if mode == "async":
         seeds = spawn_seeds(rng, b)
         conv = np.zeros(b, dtype=np.bool_)
@@ -123,7 +128,11 @@ def run(
         conv = cycle > 0
         energies = net.energy(s)
     if was_1d:
+        if mode == "sync" or order == "sequential":
+            seeds = None
         return DynamicsResult(
-            s[0], sweeps[0], conv[0], cycle[0], energies[0], mode, order, max_sweeps
+            s[0], sweeps[0], conv[0], cycle[0], energies[0], mode, order, max_sweeps, seeds
         )
-    return DynamicsResult(s, sweeps, conv, cycle, energies, mode, order, max_sweeps)
+    if mode == "sync" or order == "sequential":
+        seeds = None
+    return DynamicsResult(s, sweeps, conv, cycle, energies, mode, order, max_sweeps, seeds)
