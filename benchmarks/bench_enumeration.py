@@ -106,7 +106,7 @@ def run(repeats_small: int, repeats_large: int, n_large: int) -> dict:
         rows.append(
             {
                 "method": name,
-                "n_spins": n,
+                "n_neurons": n,
                 "median_wall_s": wall,
                 "median_user_s": user,
                 "repeats": repeats,
@@ -180,7 +180,7 @@ def print_table(out: dict) -> None:
           f"{'visited':>12s} {'fixed pts':>9s}")
     for r in out["rows"]:
         print(
-            f"{r['method']:<36s} {r['n_spins']:>3d} {r['median_wall_s']:>12.3f} s "
+            f"{r['method']:<36s} {r['n_neurons']:>3d} {r['median_wall_s']:>12.3f} s "
             f"{r['median_user_s']:>8.3f} s {r['n_visited']:>12d} {r['n_fixed_points']:>9d}"
         )
     print()

@@ -342,7 +342,7 @@ def test_bad_thresholds():
     with pytest.raises(ValueError, match="finite"):
         enumerate_fixed_points(J, np.array([0.0, np.nan, 0.0, 0.0]))
     net = SimpleNamespace(J=J, theta=np.zeros(4))
-    with pytest.raises(TypeError, match="theta must be None"):
+    with pytest.raises(ValueError, match="theta must be None"):
         enumerate_fixed_points(net, np.zeros(4))
     with pytest.raises(ValueError, match="scale"):
         enumerate_fixed_points(SimpleNamespace(J=J, theta=np.zeros(4), scale=-1.0))
@@ -378,7 +378,7 @@ def test_refuses_with_time_estimate():
     with pytest.raises(ValueError, match="estimated"):
         iter_fixed_points(sk(40, rng), max_seconds=1e-3)  # refused at creation
     est = estimate_enumeration_cost(J)
-    assert est["seconds"] > 600 and est["n_spins"] == 60
+    assert est["seconds"] > 600 and est["n_neurons"] == 60
 
 
 def test_refuses_too_many_fixed_points():

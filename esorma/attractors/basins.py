@@ -337,8 +337,9 @@ def exact_basins(
     mode : {"sync", "sequential"}
         ``"sync"``: ``s ← sign(J s − θ)`` for all spins at once (the Little model).
         ``"sequential"``: one sweep of single-spin updates in the order ``i = 0, ..., N−1``
-        (the same as :func:`esorma.dynamics.run` with ``mode="async", order="sequential",
-        max_sweeps=1``). A zero field keeps the spin in both.
+        (for integer couplings, exactly one sweep of :func:`esorma.dynamics.run` with
+        ``mode="async", order="sequential", max_sweeps=1``; see Notes for float couplings).
+        A zero field keeps the spin in both.
     patterns : array_like, shape (P, N), optional
         Patterns to label the attractors with (default: the network's stored patterns).
     keep_graph : bool, optional
@@ -366,8 +367,11 @@ def exact_basins(
     integer counts by default). For float couplings a field within ``1e-9`` (relative) of zero
     is recomputed as the sum ``Σ_j J_ij s_j`` in the order ``j = 0..N−1`` (as the synchronous
     dynamics does), so the synchronous successors equal one step of
-    :func:`esorma.dynamics.run`; whether a float sum such as ``0.4 + 0.2 − 0.6`` is zero is a
-    matter of rounding, so use integer couplings when ties matter.
+    :func:`esorma.dynamics.run`. The sequential map and the asynchronous dynamics keep fields
+    up to date incrementally, in different orders of summation, so with float couplings that
+    encode exact ties (e.g. ``K/3`` with integer ``K``) they can disagree on which spins tie;
+    whether a float sum such as ``0.4 + 0.2 − 0.6`` is zero is a matter of rounding, so use
+    integer couplings (``scale`` carries the normalisation) when ties matter.
 
     Examples
     --------

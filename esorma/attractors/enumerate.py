@@ -68,7 +68,7 @@ class FixedPoints:
         Independent subtrees searched in parallel.
     estimated_nodes : float
         The up-front estimate of ``n_visited`` (Knuth's random-probe estimator).
-    n_spins : int
+    n_neurons : int
         N.
     """
 
@@ -80,7 +80,7 @@ class FixedPoints:
     used_symmetry: bool = False
     n_subtrees: int = 1
     estimated_nodes: float = float("nan")
-    n_spins: int = field(default=0)
+    n_neurons: int = field(default=0)
 
     def __len__(self) -> int:
         return int(self.states.shape[0])
@@ -119,7 +119,7 @@ def _prepare(J, theta, tol) -> _Problem:
     if not isinstance(J, np.ndarray) and hasattr(J, "J") and hasattr(J, "theta"):
         net = J
         if theta is not None:
-            raise TypeError(
+            raise ValueError(
                 "theta must be None when J is a network object (its own .theta is used); "
                 f"got theta={theta!r}"
             )
@@ -466,7 +466,7 @@ def enumerate_fixed_points(
         used_symmetry=p.sym,
         n_subtrees=n_roots,
         estimated_nodes=float(est),
-        n_spins=p.n,
+        n_neurons=p.n,
     )
 
 
@@ -611,8 +611,8 @@ def estimate_enumeration_cost(J, theta=None, *, tol: float = 0.0) -> dict:
     >>> import numpy as np
     >>> from esorma.attractors.enumerate import estimate_enumeration_cost
     >>> sorted(estimate_enumeration_cost(np.ones((6, 6)) - np.eye(6)))
-    ['n_spins', 'n_threads', 'nodes', 'seconds']
+    ['n_neurons', 'n_threads', 'nodes', 'seconds']
     """
     p = _prepare(J, theta, tol)
     nodes, seconds = _estimate(p)
-    return {"n_spins": p.n, "nodes": nodes, "seconds": seconds, "n_threads": _n_threads()}
+    return {"n_neurons": p.n, "nodes": nodes, "seconds": seconds, "n_threads": _n_threads()}
