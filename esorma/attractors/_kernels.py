@@ -23,7 +23,6 @@ import numpy as np
 from esorma._numba import njit, prange
 
 __all__ = [
-    "decode_codes",
     "sync_successors",
     "sequential_successors",
     "functional_graph",
@@ -67,16 +66,6 @@ def _gray_step(k, s, h, Jt):
     d = 2 * s[j]
     for i in range(s.shape[0]):
         h[i] += d * Jt[j, i]
-
-
-@njit
-def decode_codes(codes, n, out):
-    """``out[b, i] = +1`` if bit ``i`` of ``codes[b]`` is set, else ``-1``."""
-    for b in range(codes.shape[0]):
-        c = codes[b]
-        for i in range(n):
-            out[b, i] = 1 if (c >> i) & 1 else -1
-    return out
 
 
 @njit(parallel=True)

@@ -74,8 +74,9 @@ def decode_states(codes, n_neurons: int) -> np.ndarray:
         raise ValueError(f"codes must be a 1-d array; got shape {c.shape}")
     if c.size and (c.min() < 0 or c.max() >= (1 << n)):
         raise ValueError(f"codes must lie in [0, 2**{n}); got values outside")
-    out = np.empty((c.size, n), dtype=np.int8)
-    _k.decode_codes(c, n, out)
+    from esorma.attractors._enum_kernels import decode_codes
+
+    out = decode_codes(c.astype(np.uint64), n)
     return out[0] if scalar else out
 
 
