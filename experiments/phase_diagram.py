@@ -3,8 +3,8 @@
 Computes, and compares with the published values:
 
 * the AGS capacity α_c = 0.138 with m = 0.967 (here to 10 digits, by two independent routes),
-  the T = 0 first-order point α ≈ 0.051, and the small-α slopes T_M ≈ 1 - 1.95 √α,
-  T_c ≈ 1 - 2.6 √α;
+  the T = 0 first-order point (0.0518543 here; AGS quote ≈ 0.051), and the small-α slopes
+  T_M ≈ 1 - 1.95 √α, T_c ≈ 1 - 2.6 √α;
 * the (α, T) phase diagram with its three lines and the low-T re-entrance;
 * m(α) on the retrieval branch at several temperatures;
 * the SK RS solution (q, u, s against T; T → 0: u = -√(2/π), s = -1/(2π)) and the AT line
@@ -38,17 +38,17 @@ def compute(quick: bool) -> dict:
     cap = pd.capacity
     a_cf, m_cf, _y = replica.ags_capacity_closed_form()
     small = 1e-6
-    slope_M = (1 - replica.retrieval_temperatures(small)[-1]) / math.sqrt(small)
-    slope_c = (1 - replica.first_order_temperatures(small)[-1]) / math.sqrt(small)
+    slope_M = (1 - replica.retrieval_temperatures(small).roots[-1]) / math.sqrt(small)
+    slope_c = (1 - replica.first_order_temperatures(small).roots[-1]) / math.sqrt(small)
     alphas_m = np.linspace(0.0, 0.14, 50 if quick else 281)
     temps_m = (0.0, 0.2, 0.4, 0.6)
     m_curves = np.array([replica.retrieval_overlap(alphas_m, T=T) for T in temps_m])
     T_sk = np.linspace(0.0, 1.5, 31 if quick else 151)
     sk = [replica.sk_solve(float(t)) for t in T_sk]
     h_at = np.linspace(0.0, 1.5, 16 if quick else 61)
-    T_at = replica.at_line(h_at)
+    T_at = replica.at_line(h_at).value
     h_small = 1e-3
-    at_ratio = h_small**2 / ((4 / 3) * (1 - replica.at_line(h_small)) ** 3)
+    at_ratio = h_small**2 / ((4 / 3) * (1 - replica.at_line(h_small).value) ** 3)
     kappas = np.linspace(-0.5, 3.0, 141)
     table = {
         "alpha_c": (cap.alpha_c, 0.138, "AGS 1987"),

@@ -200,7 +200,9 @@ def test_first_order_transition_T0():
 
 @pytest.mark.parametrize("alpha", [1e-4, 0.01, 0.05, 0.138, 0.5])
 def test_T_g_is_one_plus_sqrt_alpha(alpha):
-    assert replica.spin_glass_temperature(alpha) == pytest.approx(1 + math.sqrt(alpha), abs=1e-8)
+    res = replica.spin_glass_temperature(alpha)
+    assert res.value == pytest.approx(1 + math.sqrt(alpha), abs=1e-8)
+    assert res.converged and res.residual < 1e-9 and "Brent" in res.method
 
 
 def test_spin_glass_order_parameter_vanishes_linearly_at_T_g():
@@ -219,27 +221,30 @@ def test_small_alpha_slopes_T_M_and_T_c():
     # Tolerance 0.02 / 0.03 at α = 1e-6
     # (corrections are O(√α): the values at 1e-4 are further from the limits).
     a = 1e-6
-    sM = (1 - replica.retrieval_temperatures(a)[-1]) / math.sqrt(a)
-    sc = (1 - replica.first_order_temperatures(a)[-1]) / math.sqrt(a)
+    sM = (1 - replica.retrieval_temperatures(a).roots[-1]) / math.sqrt(a)
+    sc = (1 - replica.first_order_temperatures(a).roots[-1]) / math.sqrt(a)
     assert abs(sM - 1.95) < 0.02
     assert abs(sc - 2.6) < 0.03
-    sM4 = (1 - replica.retrieval_temperatures(1e-4)[-1]) / 1e-2
-    sc4 = (1 - replica.first_order_temperatures(1e-4)[-1]) / 1e-2
+    sM4 = (1 - replica.retrieval_temperatures(1e-4).roots[-1]) / 1e-2
+    sc4 = (1 - replica.first_order_temperatures(1e-4).roots[-1]) / 1e-2
     assert abs(sM4 - sM) > abs(sM - 1.954) and abs(sc4 - sc) > abs(sc - 2.596)
 
 
 def test_reentrance_two_roots_above_T0_capacity():
     a_c = replica.ags_capacity().alpha_c
-    assert len(replica.retrieval_temperatures(0.1)) == 1
-    assert replica.retrieval_temperatures(0.139) == ()
+    assert len(replica.retrieval_temperatures(0.1).roots) == 1
+    none = replica.retrieval_temperatures(0.139)
+    assert none.roots == () and none.converged
     alpha = 0.1381
     assert alpha > a_c
-    roots = replica.retrieval_temperatures(alpha)
+    res = replica.retrieval_temperatures(alpha)
+    assert res.converged and res.line == "T_M" and max(res.residuals) < 1e-12
+    roots = res.roots
     assert len(roots) == 2
     lo, hi = roots
     assert 0 < lo < 0.025 < hi < 0.06
     for T in roots:
-        assert replica.spinodal_alpha(T) == pytest.approx(alpha, abs=1e-11)
+        assert replica.spinodal_alpha(T).value == pytest.approx(alpha, abs=1e-11)
     # retrieval exists between the two roots, not below the lower one
     assert replica.ags_solve(alpha, 0.5 * (lo + hi)).converged
     with pytest.raises(replica.NoSolutionError):
@@ -247,7 +252,8 @@ def test_reentrance_two_roots_above_T0_capacity():
     with pytest.raises(replica.NoSolutionError):
         replica.ags_solve(alpha, 0.0)
     # first-order line re-entrant too
-    assert len(replica.first_order_temperatures(0.0525)) == 2
+    fo = replica.first_order_temperatures(0.0525)
+    assert len(fo.roots) == 2 and fo.converged and fo.line == "T_c"
 
 
 def test_phase_diagram_structure():
@@ -375,3 +381,133 @@ def test_phase_diagram_flags_failed_points(monkeypatch):
     with pytest.warns(replica.ConvergenceWarning, match="T_M"):
         pd = replica.phase_diagram(alphas=[0.01], temperatures=[0.2, 0.5])
     assert np.isnan(pd.alpha_M[1]) and not pd.converged["T_M"][1] and pd.converged["T_M"][0]
+
+
+# ----------------------------------------------------------------------------- result types
+
+
+def test_phase_lines_return_results_with_residuals():
+    import dataclasses
+
+    Ts = np.array([0.0, 0.3, 0.99, 1.0, 1.5])
+    aM = replica.spinodal_alpha(Ts)
+    ac = replica.first_order_alpha(Ts)
+    for res, name in ((aM, "alpha_M(T)"), (ac, "alpha_c(T)")):
+        assert isinstance(res, replica.LineResult) and res.name == name
+        assert res.converged and res.value.shape == res.residual.shape == (5,)
+        assert np.all(res.residual <= 1e-9) and np.array_equal(res.argument, Ts)
+        assert np.all(res.value[3:] == 0.0)  # no retrieval states for T >= 1: exactly 0
+        assert res.method
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            res.converged = False
+    assert aM.value[0] == pytest.approx(replica.ags_capacity().alpha_c, abs=1e-12)
+    assert ac.value[0] == pytest.approx(replica.ags_first_order(0.0).alpha, abs=1e-15)
+    assert np.all(ac.value <= aM.value)
+    tg = replica.spin_glass_temperature([0.0, 0.09])
+    assert tg.converged and np.allclose(tg.value, [1.0, 1.3], atol=1e-8)
+    # scalar in, floats out
+    one = replica.spinodal_alpha(0.2)
+    assert isinstance(one.value, float) and isinstance(one.residual, float)
+    assert float(one) == one.value
+
+
+def test_phase_lines_warn_and_flag_when_a_point_fails(monkeypatch):
+    real = ags_mod._fold_residual
+    monkeypatch.setattr(ags_mod, "_fold_residual", lambda T: 1e-3 if T == 0.3 else real(T))
+    with pytest.warns(replica.ConvergenceWarning, match=r"alpha_M\(T\): 1 of 2 points"):
+        res = replica.spinodal_alpha([0.2, 0.3])
+    assert not res.converged and res.converged_points.tolist() == [True, False]
+    monkeypatch.setattr(ags_mod, "_fold", lambda T: (_ for _ in ()).throw(
+        replica.ConvergenceError("simulated")))
+    with pytest.warns(replica.ConvergenceWarning):
+        res = replica.spinodal_alpha(0.4)
+    assert math.isnan(res.value) and res.residual == math.inf and not res.converged
+
+
+def test_temperature_roots_carry_residuals_and_warn(monkeypatch):
+    from esorma.replica import phase as phase_mod
+
+    res = replica.first_order_temperatures(0.01)
+    assert isinstance(res, replica.TemperatureRoots) and res.converged
+    assert res.alpha == 0.01 and len(res.roots) == len(res.residuals) == 1
+    assert replica.first_order_alpha(res.roots[0]).value == pytest.approx(0.01, abs=1e-12)
+    assert "80 temperatures" in res.method
+    monkeypatch.setattr(phase_mod, "RESIDUAL_TOL", -1.0)  # every root "fails"
+    with pytest.warns(replica.ConvergenceWarning, match="T_M"):
+        bad = replica.retrieval_temperatures(0.1)
+    assert not bad.converged and len(bad.roots) == 1
+
+
+def test_retrieval_overlap_warns_on_a_bad_residual(monkeypatch):
+    # Plain array kept for the capacity overlays, but a large residual is never silent.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        m = replica.retrieval_overlap([0.05, 0.1])
+    monkeypatch.setattr(ags_mod, "RESIDUAL_TOL", -1.0)
+    with pytest.warns(replica.ConvergenceWarning, match="retrieval_overlap"):
+        m2 = replica.retrieval_overlap([0.05, 0.1])
+    assert np.array_equal(m, m2)
+
+
+def test_external_call_sites_keep_working():
+    # esorma.capacity and esorma.plotting.capacity use ags_capacity, retrieval_overlap and
+    # phase_diagram(n_points=...).alpha_M/.temperatures/.alphas/.T_g: unchanged interfaces.
+    from esorma.capacity import theory_alpha_c, theory_overlap
+
+    assert theory_alpha_c() == pytest.approx(0.1379055665, abs=1e-10)
+    m = theory_overlap(np.array([0.05, 0.2]))
+    assert m.shape == (2,) and 0.99 < m[0] < 1 and np.isnan(m[1])
+    pd = replica.phase_diagram(n_points=10)
+    assert pd.alpha_M.shape == pd.temperatures.shape == pd.alphas.shape == pd.T_g.shape
+    assert set(pd.residuals) == {"T_g", "T_M", "T_c"}
+    assert all(np.all(r <= 1e-9) for r in pd.residuals.values())
+
+
+def test_documented_first_order_load_matches_the_computed_one():
+    # One number everywhere: α at which retrieval stops being the global minimum at T = 0.
+    import esorma.cli.phase_diagram as cli_mod
+    from esorma.replica import phase as phase_mod
+
+    assert f"{replica.ags_first_order(0.0).alpha:.7f}" == "0.0518543"
+    docs = [replica.__doc__, ags_mod.ags_first_order.__doc__, ags_mod.AGSTransition.__doc__,
+            phase_mod.__doc__, phase_mod.PhaseDiagram.__doc__, cli_mod.__doc__]
+    for doc in docs:
+        assert "0.0518543" in doc
+        for stale in ("0.0516", "≈ 0.051 ", "≈ 0.052", "0.0519", "0.0532"):
+            assert stale not in doc, stale
+    pd = replica.phase_diagram(n_points=10)
+    assert f"{pd.alpha_c_max:.6f}" == "0.053132" and f"{pd.alpha_M_max:.6f}" == "0.138189"
+    assert "0.053132" in phase_mod.__doc__ and "0.138189" in phase_mod.__doc__
+
+
+def test_one_gaussian_wrapper_and_shared_validation():
+    from esorma._validation import check_real
+    from esorma.replica import _common, _gauss, phase, sk
+
+    # the solvers all call the single wrapper _gauss.gaussian_moments
+    assert not hasattr(_common, "moments")
+    assert ags_mod.moments is phase.moments is sk.moments is _gauss.gaussian_moments
+    # check_array gives check_real's messages (scalar and array)
+    for bad in (float("nan"), -1.0):
+        with pytest.raises(ValueError) as e1:
+            check_real(bad, "alpha", minimum=0.0)
+        with pytest.raises(ValueError) as e2:
+            _common.check_array(bad, "alpha", minimum=0.0)
+        assert str(e1.value) == str(e2.value)
+    with pytest.raises(ValueError, match=r"every entry of alphas must be >= 0.0; got -0.5"):
+        _common.check_array([0.1, -0.5], "alphas", minimum=0.0)
+    with pytest.raises(ValueError, match="every entry of T must be finite"):
+        _common.check_array(np.array([0.1, np.nan]), "T")
+    with pytest.raises(TypeError, match="alphas"):
+        _common.check_array([True, False], "alphas")
+    with pytest.raises(ValueError, match="1-D"):
+        _common.check_array(np.ones((2, 2)), "alphas")
+    assert _common.check_array(3, "x").tolist() == [3.0]
+
+
+def test_tuple_conveniences_raise_instead_of_returning_unconverged(monkeypatch):
+    x, a = replica.retrieval_branch(0.3)
+    assert a == replica.spinodal_alpha(0.3).value and 2.0 < x < 2.2
+    monkeypatch.setattr(ags_mod, "_fold_residual", lambda T: 1e-6)
+    with pytest.raises(replica.ConvergenceError, match="retrieval_branch"):
+        replica.retrieval_branch(0.3)

@@ -8,9 +8,11 @@ import pytest
 from esorma.cli import main
 
 
-def test_phase_diagram_json(capsys):
-    assert main(["phase-diagram", "--json", "--n-points", "12"]) == 0
+def test_phase_diagram_json(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["phase-diagram", "--json", "--n-points", "12", "--no-figure"]) == 0
     out = json.loads(capsys.readouterr().out)
+    assert "figure" not in out and list(tmp_path.iterdir()) == []
     assert f"{out['alpha_c']:.8f}" == "0.13790557"
     assert out["n_points"] == 12 and out["all_converged"] and out["reentrant"]
     assert 0.05 < out["alpha_first_order_T0"] < 0.053
@@ -28,6 +30,25 @@ def test_phase_diagram_figure_and_h5(tmp_path, capsys):
         assert f["alpha_M"].shape == (12,)
         assert f.attrs["kind"] == "ags_phase_diagram"
         assert np.allclose(f["T_g"][:], 1 + np.sqrt(f["alphas"][:]), atol=1e-8)
+
+
+def test_phase_diagram_draws_by_default(tmp_path, monkeypatch, capsys):
+    # Without --out the figure goes to ./phase_diagram.png and the output says where.
+    monkeypatch.chdir(tmp_path)
+    assert main(["phase-diagram", "--n-points", "8"]) == 0
+    png = tmp_path / "phase_diagram.png"
+    assert png.stat().st_size > 10_000 and png.read_bytes()[:4] == b"\x89PNG"
+    assert f"figure: {png.resolve()}" in capsys.readouterr().out
+    png.unlink()
+    assert main(["phase-diagram", "--n-points", "8", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["figure"] == str(png.resolve())
+    assert png.exists()
+    png.unlink()
+    assert main(["phase-diagram", "--n-points", "8", "--no-figure"]) == 0
+    assert "figure:" not in capsys.readouterr().out and not png.exists()
+    with pytest.raises(SystemExit):  # --out and --no-figure contradict each other
+        main(["phase-diagram", "--out", "x.png", "--no-figure"])
+    assert "not allowed with" in capsys.readouterr().err
 
 
 def test_phase_diagram_bad_input(capsys):

@@ -100,26 +100,28 @@ def test_at_line_near_T1_follows_four_thirds_law():
     # h² ≈ (4/3)(1 - T)³: the ratio tends to 1 with O((1-T)) corrections.
     ratios = []
     for h in (1e-2, 1e-3, 1e-4):
-        T = replica.at_line(h)
+        T = replica.at_line(h).value
         ratios.append(h * h / ((4 / 3) * (1 - T) ** 3))
     assert abs(ratios[-1] - 1) < 5e-3
     assert abs(ratios[1] - 1) < 2e-2
     assert abs(ratios[2] - 1) < abs(ratios[1] - 1) < abs(ratios[0] - 1)
     # inverse function
-    assert replica.at_field(replica.at_line(0.3)) == pytest.approx(0.3, abs=1e-10)
+    assert replica.at_field(replica.at_line(0.3).value).value == pytest.approx(0.3, abs=1e-10)
 
 
 def test_at_line_is_the_replicon_zero_and_scales_with_J():
     h = 0.5
-    T_at = replica.at_line(h)
+    res = replica.at_line(h)
+    assert res.converged and res.residual < 1e-9
+    T_at = res.value
     assert abs(replica.sk_solve(T_at, h).at_eigenvalue) < 1e-9
     assert replica.sk_solve(T_at * 1.01, h).rs_stable
     assert not replica.sk_solve(T_at * 0.99, h).rs_stable
-    assert replica.at_line(2 * h, J=2.0) == pytest.approx(2 * T_at, rel=1e-10)
+    assert replica.at_line(2 * h, J=2.0).value == pytest.approx(2 * T_at, rel=1e-10)
     # large h: T_AT ≈ (4/3) φ(h)
-    assert replica.at_line(4.0) == pytest.approx(4 / 3 * math.exp(-8) / math.sqrt(2 * math.pi),
-                                                 rel=1e-3)
-    arr = replica.at_line([0.0, 0.5])
+    expected = 4 / 3 * math.exp(-8) / math.sqrt(2 * math.pi)
+    assert replica.at_line(4.0).value == pytest.approx(expected, rel=1e-3)
+    arr = replica.at_line([0.0, 0.5]).value
     assert arr.shape == (2,) and arr[0] == 1.0 and replica.T_AT is replica.at_line
 
 
@@ -136,6 +138,12 @@ def test_sk_bad_input():
         replica.at_line(10.0)
     with pytest.raises(ValueError, match="T"):
         replica.at_field(1.2)
+    with pytest.raises(ValueError, match="T"):
+        replica.at_field(-1e-3)
+    with pytest.raises(ValueError, match="finite"):
+        replica.at_line([0.1, np.inf])
+    with pytest.raises(TypeError, match="h"):
+        replica.at_line("0.5")
 
 
 # ----------------------------------------------------------------------------- Gardner
@@ -151,7 +159,9 @@ def test_gardner_capacity():
     ks = np.linspace(-1, 3, 9)
     a = replica.gardner_capacity(ks)
     assert np.all(np.diff(a) < 0)
-    assert np.allclose(replica.gardner_kappa(a), ks, atol=1e-10)
+    res = replica.gardner_kappa(a)
+    assert np.allclose(res.value, ks, atol=1e-10)
+    assert res.converged and res.value.shape == (9,) and np.all(res.residual < 1e-12)
     with pytest.raises(ValueError, match="kappa"):
         replica.gardner_capacity(np.nan)
     with pytest.raises(ValueError, match="alpha"):
@@ -170,7 +180,7 @@ def test_pseudo_inverse_stability_brute_force():
     kappa = (xi * h) / np.linalg.norm(Jm, axis=1)[None, :]
     assert kappa.min() > 0  # every pattern bit is stable
     assert np.mean(kappa) == pytest.approx(replica.pseudo_inverse_stability(0.3), rel=0.03)
-    assert replica.pseudo_inverse_stability(0.3) < replica.gardner_kappa(0.3)
+    assert replica.pseudo_inverse_stability(0.3) < replica.gardner_kappa(0.3).value
     assert replica.pseudo_inverse_capacity() == 1.0
     with pytest.raises(ValueError, match="alpha"):
         replica.pseudo_inverse_stability(1.0)
@@ -186,3 +196,66 @@ def test_hebb_unstable_fraction_brute_force():
     np.fill_diagonal(Jm, 0.0)
     frac = np.mean(xi * (xi @ Jm) < 0)
     assert frac == pytest.approx(replica.hebb_unstable_fraction(0.5), abs=0.01)
+
+
+# ----------------------------------------------------------------------------- AT domains
+
+
+def test_at_field_domain_is_consistent_with_at_line():
+    # T = 0: RS is unstable for every field (λ_AT = -inf), so h_AT(0) = inf (was 51.2).
+    res = replica.at_field(0.0)
+    assert res.value == math.inf and res.converged
+    # at_line resolves |h| <= 7 J; its lowest temperature T_AT(7) = 1.218e-11 is where
+    # at_field's domain starts (besides T = 0), and there h_AT = 7.
+    t_min = replica.at_line(7.0).value
+    assert 1.2e-11 < t_min < 1.23e-11
+    assert replica.at_field(t_min).value == pytest.approx(7.0, abs=1e-6)
+    for t in (1e-11, 1e-12, 0.5 * t_min):
+        with pytest.raises(ValueError, match=r"T must be 0 .*T_AT\(7 J\)"):
+            replica.at_field(t)
+    with pytest.raises(ValueError, match=r"\|h\| <= 7"):
+        replica.at_line(7.0 + 1e-9)
+    # never above the cap, and a round trip h -> T_AT -> h over the whole domain
+    Ts = np.concatenate([[0.0], np.geomspace(t_min, 0.99, 12)])
+    hs = replica.at_field(Ts)
+    assert hs.converged and hs.value.shape == (13,) and np.all(hs.value[1:] <= 7.0)
+    assert np.all(np.diff(hs.value[1:]) < 0) and hs.value[0] == math.inf
+    back = replica.at_line(hs.value[1:])
+    assert np.allclose(back.value, Ts[1:], rtol=1e-8)
+    # the domain scales with J
+    assert replica.at_field(2 * t_min, J=2.0).value == pytest.approx(14.0, abs=1e-5)
+    with pytest.raises(ValueError, match="T must be 0"):
+        replica.at_field(t_min, J=2.0)
+
+
+def test_at_results_are_frozen_dataclasses_that_warn(monkeypatch):
+    import dataclasses
+
+    from esorma.replica import sk as sk_mod
+
+    res = replica.at_line(0.5)
+    assert isinstance(res, replica.LineResult) and res.name == "T_AT(h)"
+    assert isinstance(res.value, float) and float(res) == res.value and res.argument == 0.5
+    assert "Brent" in res.method and res.converged_points.tolist() == [True]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        res.value = 0.0
+    with pytest.raises(TypeError, match="use .value"):
+        float(replica.at_line([0.1, 0.2]))
+    # a root whose re-evaluated residual is too large is flagged and warned about
+    monkeypatch.setattr(sk_mod, "_at_residual", lambda T, h, J: 1e-4)
+    with pytest.warns(replica.ConvergenceWarning, match="T_AT"):
+        bad = replica.at_line([0.0, 0.5])
+    assert not bad.converged and bad.converged_points.tolist() == [True, False]
+    with pytest.warns(replica.ConvergenceWarning, match="h_AT"):
+        assert not replica.at_field(0.5).converged
+
+
+def test_gardner_kappa_result_and_extreme_loads():
+    res = replica.gardner_kappa(0.5)
+    assert isinstance(res, replica.LineResult) and res.converged and res.residual < 1e-14
+    assert replica.gardner_capacity(res.value) == pytest.approx(0.5, rel=1e-13)
+    # κ_G → ∞ as α → 0 (α_c(κ) ≈ 1/κ² there) and → -∞ for large α; the brackets terminate
+    small = replica.gardner_kappa(1e-8)
+    assert small.converged and small.value == pytest.approx(1e4, rel=1e-6)
+    big = replica.gardner_kappa(1e300)
+    assert big.converged and big.value < -30

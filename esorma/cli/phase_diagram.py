@@ -2,7 +2,9 @@
 
 The three replica-symmetric lines: T_g = 1 + √α (paramagnet → spin glass), T_M (retrieval
 states exist below; α_M(0) = α_c = 0.1379...) and T_c (retrieval states are the global
-minimum below; α = 0.0519 at T = 0), with the low-temperature re-entrance of T_M.
+minimum below; α = 0.0518543 at T = 0), with the low-temperature re-entrance of T_M.
+The figure is written to ``phase_diagram.png`` in the current folder unless ``--out`` names
+another path or ``--no-figure`` skips it.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ from pathlib import Path
 NAME = "phase-diagram"
 HELP = "AGS replica-symmetric (α, T) phase diagram of the Hopfield model (α_c = 0.138)"
 EXAMPLES = [
-    "esorma phase-diagram --out phase.png",
-    "esorma phase-diagram --json",
+    "esorma phase-diagram",
+    "esorma phase-diagram --out phase.pdf",
+    "esorma phase-diagram --json --no-figure",
     "esorma phase-diagram --n-points 50 --h5 phase.h5",
 ]
 ORDER = 30
+DEFAULT_FIGURE = "phase_diagram.png"
 
 
 def add_arguments(parser):
@@ -24,8 +28,11 @@ def add_arguments(parser):
 
     parser.add_argument("--n-points", type=int, default=200,
                         help="points per line (default 200)")
-    parser.add_argument("--out", type=Path, default=None, metavar="FIG",
-                        help="write the figure to this file (PNG, PDF, SVG)")
+    fig = parser.add_mutually_exclusive_group()
+    fig.add_argument("--out", type=Path, default=Path(DEFAULT_FIGURE), metavar="FIG",
+                     help=f"write the figure to this file (PNG, PDF, SVG; default "
+                          f"{DEFAULT_FIGURE} in the current folder)")
+    fig.add_argument("--no-figure", action="store_true", help="do not draw the figure")
     parser.add_argument("--h5", type=Path, default=None, metavar="PATH",
                         help="write the three lines to this HDF5 file")
     add_json(parser)
@@ -73,9 +80,10 @@ def run(args) -> int:
     pd = _compute(n)
     summary = pd.summary()
     summary["seconds"] = round(pd.seconds, 3)
-    if args.out is not None:
-        _figure(pd, args.out)
-        summary["figure"] = str(args.out)
+    figure = None
+    if not args.no_figure:
+        figure = Path(_figure(pd, args.out)).resolve()
+        summary["figure"] = str(figure)
     if args.h5 is not None:
         _write_h5(pd, args.h5, {"n_points": n})
         summary["h5"] = str(args.h5)
@@ -95,8 +103,8 @@ def run(args) -> int:
           f"{pd.T_at_alpha_c_max:.5f}")
     print(f"  lines: {n} points each, computed in {pd.seconds:.2f} s; "
           f"all converged: {summary['all_converged']}")
-    if args.out is not None:
-        print(f"  figure: {args.out}")
+    if figure is not None:
+        print(f"  figure: {figure}")
     if args.h5 is not None:
         print(f"  data:   {args.h5}")
     return 0

@@ -51,7 +51,7 @@ def plot_phase_diagram(pd, ax=None, *, inset: bool = True):
     ax.plot([cap.alpha_c], [0.0], "o", color="tab:blue", ms=7, clip_on=False,
             label=rf"$\alpha_c = {cap.alpha_c:.6f}$ (m = {cap.m:.4f})")
     ax.plot([pd.alpha_first_order], [0.0], "s", color="tab:red", ms=6, clip_on=False,
-            label=rf"$\alpha = {pd.alpha_first_order:.4f}$ (first order, T=0)")
+            label=rf"$\alpha = {pd.alpha_first_order:.5f}$ (first order, T=0)")
     ax.text(0.006, 0.1, "retrieval\n(global min.)", fontsize=8, color="tab:red")
     ax.text(0.085, 0.12, "retrieval\n(metastable)", fontsize=8, color="tab:blue")
     ax.text(0.035, 0.85, "spin glass", fontsize=9)

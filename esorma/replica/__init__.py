@@ -1,17 +1,28 @@
 """Replica-symmetric theory: the AGS Hopfield equations, the SK model and reference curves.
 
 Hopfield (Amit, Gutfreund & Sompolinsky): :func:`ags_solve`, :func:`ags_capacity`
-(α_c = 0.1379...), :func:`ags_first_order` (≈ 0.052), :func:`retrieval_overlap` (m(α) for
-overlays), :func:`phase_diagram` and the lines ``T_g``, ``T_M``, ``T_c``.
+(α_c = 0.1379...), :func:`ags_first_order` (0.0518543 at T = 0), :func:`retrieval_overlap`
+(m(α) for overlays), :func:`phase_diagram` and the lines ``T_g``, ``T_M``, ``T_c``.
 Sherrington-Kirkpatrick: :func:`sk_solve`, :func:`at_line`. Perceptron references:
 :func:`gardner_capacity`, :func:`pseudo_inverse_stability`.
 
-Every solver returns a frozen dataclass with ``residual`` and ``converged``; a solve whose
-residual is too large issues a :class:`ConvergenceWarning`, and a branch that does not exist
-raises :class:`NoSolutionError` (a ``ValueError``).
+Every solver returns a frozen dataclass with ``residual`` and ``converged``
+(:class:`AGSSolution`, :class:`AGSCapacity`, :class:`AGSTransition`, :class:`SKSolution`,
+:class:`PhaseDiagram`; the lines ``T_g(α)``, ``α_M(T)``, ``α_c(T)``, ``T_AT(h)``, ``h_AT(T)``
+and ``κ_G(α)`` as a :class:`LineResult`, the roots ``T_M(α)``, ``T_c(α)`` as
+:class:`TemperatureRoots`); a solve whose residual is too large issues a
+:class:`ConvergenceWarning`, a root finder that fails raises :class:`ConvergenceError`, and a
+branch that does not exist raises :class:`NoSolutionError` (a ``ValueError``).
+:func:`retrieval_overlap` returns a plain array for overlays but warns the same way.
 """
 
-from esorma.replica._common import ConvergenceError, ConvergenceWarning, NoSolutionError
+from esorma.replica._common import (
+    ConvergenceError,
+    ConvergenceWarning,
+    LineResult,
+    NoSolutionError,
+    TemperatureRoots,
+)
 from esorma.replica.ags import (
     AGSCapacity,
     AGSSolution,
@@ -50,10 +61,12 @@ __all__ = [
     "AGSTransition",
     "ConvergenceError",
     "ConvergenceWarning",
+    "LineResult",
     "NoSolutionError",
     "PhaseDiagram",
     "SKSolution",
     "T_AT",
+    "TemperatureRoots",
     "ags_capacity",
     "ags_capacity_closed_form",
     "ags_first_order",

@@ -1,9 +1,10 @@
-"""Robust Gaussian averages for the replica equations (nodes, a wrapper and a quad reference).
+"""Robust Gaussian averages for the replica equations (nodes, the wrapper and a quad reference).
 
 The compiled kernel lives in :mod:`esorma.replica._kernels`; this module builds its quadrature
-nodes once (lazily, on first use) and offers :func:`gaussian_moments`, the Python entry point
-used by the solvers, and :func:`gaussian_moments_quad`, an independent (slow) reference based
-on ``scipy.integrate.quad`` with breakpoints that the tests and the benchmark compare against.
+nodes once (lazily, on first use) and offers :func:`gaussian_moments`, the one Python entry
+point to the kernel (every solver of the package calls it), and :func:`gaussian_moments_quad`,
+an independent (slow) reference based on ``scipy.integrate.quad`` with breakpoints that the
+tests and the benchmark compare against.
 """
 
 from __future__ import annotations
@@ -54,8 +55,26 @@ def quadrature_nodes():
     return tuple(np.ascontiguousarray(a) for a in (hx, hw, lx, lw, lf))
 
 
+_BOUND = []
+
+
+def _bind():
+    # Imported on first use (numba is not imported with the package), bound to the nodes once.
+    from esorma.replica._kernels import gauss_moments
+
+    nodes = quadrature_nodes()
+
+    def bound(T, mu, sigma):
+        return gauss_moments(T, mu, sigma, *nodes)
+
+    _BOUND.append(bound)
+    return bound
+
+
 def gaussian_moments(T: float, mu: float, sigma: float) -> Moments:
     """All Gaussian averages needed by the RS equations, in one compiled pass.
+
+    No validation (a private hot path): ``T >= 0`` and ``sigma >= 0`` are the caller's job.
 
     Parameters
     ----------
@@ -74,9 +93,8 @@ def gaussian_moments(T: float, mu: float, sigma: float) -> Moments:
     >>> round(mo.m1, 12) == round(math.tanh(0.6), 12)
     True
     """
-    from esorma.replica._kernels import gauss_moments
-
-    return Moments(*gauss_moments(float(T), float(mu), float(sigma), *quadrature_nodes()))
+    f = _BOUND[0] if _BOUND else _bind()
+    return Moments(*f(float(T), float(mu), float(sigma)))
 
 
 def gaussian_moments_quad(T: float, mu: float, sigma: float) -> Moments:

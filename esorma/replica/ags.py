@@ -55,9 +55,9 @@ from esorma.replica._common import (
     check_alpha,
     check_array,
     check_temperature,
-    moments,
     warn_not_converged,
 )
+from esorma.replica._gauss import gaussian_moments as moments
 
 __all__ = [
     "AGSSolution",
@@ -163,7 +163,7 @@ class AGSTransition:
     """Where retrieval states stop being the global minimum of the RS free energy.
 
     ``alpha`` is the load at which ``f_retrieval = f_spin_glass`` at temperature ``T``
-    (≈ 0.051 at ``T = 0``); below it the retrieval states are the global minimum.
+    (0.0518543 at ``T = 0``); below it the retrieval states are the global minimum.
     """
 
     alpha: float
@@ -266,6 +266,28 @@ def _fold(T: float):
     )
     x_star = float(res.x)
     return x_star, float(_alpha_of_x(T, x_star))
+
+
+def _fold_residual(T: float) -> float:
+    """Residual of the fold at ``T``: the saddle-point residual there, or the error of α_M.
+
+    The fold is a maximum of ``α(x)``, located from function values, so ``x*`` is only
+    resolved to ~1e-8 relative; what matters is the error this implies for ``α_M``,
+    ``α'² / (2 |α''|)`` (derivatives in ``ln x`` by central differences), which is the second
+    number. 0 for ``T >= 1`` (no retrieval branch: ``α_M = 0`` exactly).
+    """
+    x, a = _fold(T)
+    if not a > 0:
+        return 0.0
+    _a, m, s, c, q, omq = _retrieval_point(T, x)
+    saddle = _finish(a, T, "retrieval", m, s, c, q, omq).residual
+    h = 1e-5 * x
+    slope = (_alpha_of_x(T, x + h) - _alpha_of_x(T, x - h)) / (2.0 * h) * x
+    h2 = 1e-3 * x
+    curv = (_alpha_of_x(T, x + h2) + _alpha_of_x(T, x - h2) - 2.0 * a) / (h2 * h2) * x * x
+    if not curv < 0:  # not a maximum at all
+        return math.inf
+    return max(saddle, slope * slope / (2.0 * abs(curv)))
 
 
 def _retrieval_x(alpha: float, T: float) -> float:
@@ -406,7 +428,10 @@ def retrieval_branch(T: float = 0.0) -> tuple[float, float]:
     """``(x*, α_M(T))``: fold of the retrieval branch at temperature ``T``.
 
     ``x* = m/√(αr)`` at the fold; ``α_M(T)`` is the largest load with a retrieval solution
-    (0 for ``T >= 1``). Cached per temperature.
+    (0 for ``T >= 1``). Cached per temperature. A bare tuple for convenience: it raises
+    :class:`ConvergenceError` when the fold's residual (see
+    :func:`~esorma.replica.spinodal_alpha`, which returns it) exceeds 1e-9, so it never
+    returns an unconverged number.
 
     Examples
     --------
@@ -414,7 +439,12 @@ def retrieval_branch(T: float = 0.0) -> tuple[float, float]:
     0.137906
     """
     T = check_temperature(T)
-    return _fold(T)
+    x_star, a_max = _fold(T)
+    res = _fold_residual(T)
+    if not res <= RESIDUAL_TOL:
+        raise ConvergenceError(f"retrieval_branch(T={T:g}): fold residual {res:.3g} > "
+                               f"{RESIDUAL_TOL:g}")
+    return x_star, a_max
 
 
 def retrieval_overlap(alphas, T: float = 0.0) -> np.ndarray:
@@ -431,7 +461,10 @@ def retrieval_overlap(alphas, T: float = 0.0) -> np.ndarray:
     Returns
     -------
     numpy.ndarray
-        ``m(α)`` with the shape of ``np.atleast_1d(alphas)``; NaN for ``α > α_M(T)``.
+        ``m(α)`` with the shape of ``np.atleast_1d(alphas)``; NaN for ``α > α_M(T)``. A
+        plain array for overlays (use :func:`ags_solve` for the full solution): every point's
+        saddle-point residual is still checked and a :class:`ConvergenceWarning` names the
+        points above 1e-9.
 
     Examples
     --------
@@ -442,6 +475,7 @@ def retrieval_overlap(alphas, T: float = 0.0) -> np.ndarray:
     arr = check_array(alphas, "alphas", minimum=0.0)
     T = check_temperature(T)
     out = np.full(arr.shape, np.nan)
+    worst, bad = 0.0, []
     for i, a in enumerate(arr):
         if a == 0.0:
             out[i] = _curie_weiss(T)
@@ -450,7 +484,13 @@ def retrieval_overlap(alphas, T: float = 0.0) -> np.ndarray:
             x = _retrieval_x(float(a), T)
         except NoSolutionError:
             continue
-        out[i] = _retrieval_point(T, x)[1]
+        _a, m, s, c, q, omq = _retrieval_point(T, x)
+        res = _finish(float(a), T, "retrieval", m, s, c, q, omq).residual
+        if not res <= RESIDUAL_TOL:
+            worst, bad = max(worst, res), bad + [float(a)]
+        out[i] = m
+    if bad:
+        warn_not_converged(f"retrieval_overlap(T={T:g}) at alpha={bad[:3]}", worst)
     return out
 
 
@@ -570,7 +610,9 @@ def ags_capacity_closed_form() -> tuple[float, float, float]:
     .. math:: \alpha(y) = \frac{\big[\operatorname{erf} y - \tfrac{2}{\sqrt\pi}\, y\,
               e^{-y^2}\big]^2}{2 y^2},\qquad m = \operatorname{erf} y ,
 
-    and ``α_c = max_y α(y)``; the maximum is found as the root of ``dα/dy`` (analytic).
+    and ``α_c = max_y α(y)``; the maximum is found as the root of ``dα/dy`` (analytic). A bare
+    tuple (an independent check, see :func:`ags_capacity` for the result with diagnostics);
+    it raises :class:`ConvergenceError` if ``|d ln α/dy| > 1e-9`` at the root.
 
     Examples
     --------
@@ -586,6 +628,8 @@ def ags_capacity_closed_form() -> tuple[float, float, float]:
         return 2.0 * (4.0 / math.sqrt(math.pi) * y * y * math.exp(-y * y)) / g - 2.0 / y
 
     y = optimize.brentq(dlog, 0.5, 3.0, xtol=1e-15, rtol=4 * np.finfo(float).eps)
+    if not abs(dlog(y)) <= RESIDUAL_TOL:
+        raise ConvergenceError(f"ags_capacity_closed_form: |d ln alpha/dy| = {abs(dlog(y)):.3g}")
     return float(_alpha_closed(y)), float(special.erf(y)), float(y)
 
 
@@ -617,6 +661,24 @@ def _first_order(T: float):
     return x, _alpha_of_x(T, x)
 
 
+def _first_order_point(T: float):
+    """``(alpha, m, free_energy, residual)`` of the first-order transition at ``0 <= T < 1``.
+
+    The residual is the largest of the two saddle-point residuals (retrieval and spin glass
+    at the same load) and ``|f_ret - f_SG|``. Raises :class:`ConvergenceError` when
+    ``f_ret = f_SG`` could not be bracketed.
+    """
+    x, a = _first_order(T)
+    if not math.isfinite(a):
+        raise ConvergenceError(f"first-order transition: could not bracket f_ret = f_SG at "
+                               f"T={T:g}")
+    _a, m, s, c, q, omq = _retrieval_point(T, x)
+    ret = _finish(a, T, "retrieval", m, s, c, q, omq)
+    sg = _solve_spin_glass(a, T)
+    res = max(ret.residual, sg.residual, abs(ret.free_energy - sg.free_energy))
+    return float(a), ret.m, ret.free_energy, float(res)
+
+
 def ags_first_order(T: float = 0.0) -> AGSTransition:
     """Load at which retrieval states stop being the global minimum (``f_ret = f_SG``).
 
@@ -628,24 +690,20 @@ def ags_first_order(T: float = 0.0) -> AGSTransition:
     Returns
     -------
     AGSTransition
-        ``alpha`` (≈ 0.0516 at ``T = 0``), the overlap ``m`` there and the common free energy.
+        ``alpha`` (0.0518543 at ``T = 0``), the overlap ``m`` there and the common free
+        energy; ``residual`` is the largest of the two saddle-point residuals and
+        ``|f_ret - f_SG|``.
 
     Examples
     --------
-    >>> round(ags_first_order(0.0).alpha, 3)
-    0.052
+    >>> round(ags_first_order(0.0).alpha, 7)
+    0.0518543
     """
     T = check_temperature(T)
     if T >= 1.0:
         raise NoSolutionError(f"no retrieval states at T={T:g} >= 1, hence no transition")
-    x, a = _first_order(T)
-    if not math.isfinite(a):
-        raise ConvergenceError(f"ags_first_order: could not bracket f_ret = f_SG at T={T:g}")
-    _a, m, s, c, q, omq = _retrieval_point(T, x)
-    ret = _finish(a, T, "retrieval", m, s, c, q, omq)
-    sg = _solve_spin_glass(a, T)
-    res = max(ret.residual, sg.residual, abs(ret.free_energy - sg.free_energy))
-    out = AGSTransition(float(a), T, ret.m, ret.free_energy, res, res <= RESIDUAL_TOL)
+    a, m, f, res = _first_order_point(T)
+    out = AGSTransition(a, T, m, f, res, res <= RESIDUAL_TOL)
     if not out.converged:
         warn_not_converged(f"ags_first_order(T={T:g})", res)
     return out

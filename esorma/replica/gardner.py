@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import optimize, special
 
-from esorma.replica._common import check_array
+from esorma.replica._common import ConvergenceError, LineResult, check_array, line_result
 
 __all__ = [
     "gardner_capacity",
@@ -36,7 +36,7 @@ def _scalar_or_array(x, out):
 
 
 def _check_finite_reals(x, name):
-    return check_array(x, name, minimum=-np.inf)
+    return check_array(x, name)
 
 
 def gardner_capacity(kappa=0.0):
@@ -59,29 +59,50 @@ def gardner_capacity(kappa=0.0):
     0.5196
     """
     k = _check_finite_reals(kappa, "kappa")
-    integral = (1.0 + k * k) * special.ndtr(k) + k * np.exp(-0.5 * k * k) / np.sqrt(2 * np.pi)
-    return _scalar_or_array(kappa, 1.0 / integral)
+    with np.errstate(over="ignore", divide="ignore"):  # κ → -∞: the integral → 0, α_c → ∞
+        integral = (1.0 + k * k) * special.ndtr(k) + k * np.exp(-0.5 * k * k) / np.sqrt(2 * np.pi)
+        return _scalar_or_array(kappa, 1.0 / integral)
 
 
-def gardner_kappa(alpha):
+def gardner_kappa(alpha) -> LineResult:
     """The largest attainable stability ``κ_G(α)`` (inverse of :func:`gardner_capacity`).
+
+    Parameters
+    ----------
+    alpha : float or array_like
+        Loads ``> 0`` (``κ_G > 0`` for ``α < 2``, ``< 0`` above).
+
+    Returns
+    -------
+    LineResult
+        ``value`` = ``κ_G(α)``; ``residual`` = ``|α_c(κ_G) - α| / α``.
 
     Examples
     --------
-    >>> abs(round(gardner_kappa(2.0), 12))
-    0.0
+    >>> res = gardner_kappa(2.0)
+    >>> abs(round(res.value, 12)), res.converged
+    (0.0, True)
     """
     a = check_array(alpha, "alpha", minimum=0.0, strict=True)
     out = np.empty_like(a)
+    res = np.empty_like(a)
     for i, av in enumerate(a):
         f = lambda k: gardner_capacity(k) - av  # noqa: E731
         lo, hi = -1.0, 1.0
-        while f(lo) < 0:
+        for _ in range(64):  # α_c(κ) is monotone; 2^64 covers every finite float load
+            if f(lo) >= 0:
+                break
             lo *= 2.0
-        while f(hi) > 0:
+        for _ in range(64):
+            if f(hi) <= 0:
+                break
             hi *= 2.0
-        out[i] = optimize.brentq(f, lo, hi, xtol=1e-14)
-    return _scalar_or_array(alpha, out)
+        if not (f(lo) >= 0 >= f(hi)):
+            raise ConvergenceError(f"gardner_kappa: could not bracket kappa for alpha={av:g}")
+        out[i] = optimize.brentq(f, lo, hi, xtol=1e-14, rtol=4 * np.finfo(float).eps)
+        res[i] = abs(f(out[i])) / av
+    return line_result("kappa_G(alpha)", alpha, a, out, res,
+                       "Brent root in kappa of alpha_c(kappa) = alpha (closed-form alpha_c)")
 
 
 def pseudo_inverse_capacity() -> float:

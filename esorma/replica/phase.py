@@ -9,15 +9,20 @@ Three lines (Amit, Gutfreund & Sompolinsky 1987, Fig. 1):
     retrieval states exist below it (the spinodal; ``α_M(T)`` is the fold of the retrieval
     branch, ``α_M(0) = α_c = 0.1379...``). Small α: ``T_M ≈ 1 - 1.95 √α``.
 ``T_c(α)``
-    retrieval states are the global minimum below it (``f_ret = f_SG``; ``α = 0.0518...`` at
+    retrieval states are the global minimum below it (``f_ret = f_SG``; ``α = 0.0518543`` at
     ``T = 0``). Small α: ``T_c ≈ 1 - 2.6 √α``.
 
 Both ``α_M(T)`` and the first-order line ``α_c(T)`` are single-valued functions of ``T`` but
-slightly re-entrant: they first *increase* with ``T`` (maxima ≈ 0.13819 at ``T ≈ 0.025`` and
-≈ 0.0532 at ``T ≈ 0.1``), an artefact of replica symmetry. So for α just above the ``T = 0``
+slightly re-entrant: they first *increase* with ``T`` (maxima 0.138189 at ``T ≈ 0.023`` and
+0.053132 at ``T ≈ 0.085``), an artefact of replica symmetry. So for α just above the ``T = 0``
 values ``T_M(α)`` (and ``T_c(α)``) has two roots; :func:`retrieval_temperatures` and
 :func:`first_order_temperatures` return all of them (found by scanning and bracketing, never
 by a single bisection that could land on either).
+
+Every function returns a result with residuals and a ``converged`` flag
+(:class:`~esorma.replica.LineResult`, :class:`~esorma.replica.TemperatureRoots`,
+:class:`PhaseDiagram`) and issues a :class:`~esorma.replica.ConvergenceWarning` when a point
+did not converge.
 """
 
 from __future__ import annotations
@@ -32,12 +37,16 @@ from scipy import optimize
 from esorma._validation import check_int
 from esorma.replica import ags as _ags
 from esorma.replica._common import (
+    RESIDUAL_TOL,
     ConvergenceError,
     ConvergenceWarning,
+    LineResult,
+    TemperatureRoots,
     check_alpha,
     check_array,
-    moments,
+    line_result,
 )
+from esorma.replica._gauss import gaussian_moments as moments
 
 __all__ = [
     "PhaseDiagram",
@@ -56,7 +65,7 @@ def _alpha_sg_onset(T: float, sigma: float = 1e-7) -> float:
     return sigma * sigma * (1.0 - c) ** 2 / q
 
 
-def spin_glass_temperature(alpha):
+def spin_glass_temperature(alpha) -> LineResult:
     r"""``T_g(α)``: paramagnet → spin-glass transition, computed numerically.
 
     The spin-glass branch (``m = 0``) bifurcates from ``q = 0`` where the linearised
@@ -71,15 +80,18 @@ def spin_glass_temperature(alpha):
 
     Returns
     -------
-    float or numpy.ndarray
+    LineResult
+        ``value`` = ``T_g``; ``residual`` = ``|α_SG(σ; T_g) - α|``.
 
     Examples
     --------
-    >>> round(float(spin_glass_temperature(0.04)), 10)
-    1.2
+    >>> res = spin_glass_temperature(0.04)
+    >>> round(res.value, 10), res.converged
+    (1.2, True)
     """
     arr = check_array(alpha, "alpha", minimum=0.0)
     out = np.empty_like(arr)
+    res = np.zeros_like(arr)
     for i, a in enumerate(arr):
         if a == 0.0:
             out[i] = 1.0
@@ -87,36 +99,81 @@ def spin_glass_temperature(alpha):
         hi = 2.0 + 2.0 * math.sqrt(a)
         out[i] = optimize.brentq(lambda T: _alpha_sg_onset(T) - a, 1.0, hi, xtol=1e-14,
                                  rtol=4 * np.finfo(float).eps)
-    return out if np.ndim(alpha) else float(out[0])
+        res[i] = abs(_alpha_sg_onset(out[i]) - a)
+    return line_result("T_g(alpha)", alpha, arr, out, res,
+                       "Brent root in T of alpha_SG(sigma=1e-7; T) = alpha "
+                       "on [1, 2 + 2 sqrt(alpha)]")
 
 
-def spinodal_alpha(T) -> np.ndarray | float:
-    """``α_M(T)``: the largest load with a retrieval solution at temperature ``T`` (0: T ≥ 1).
+def spinodal_alpha(T) -> LineResult:
+    """``α_M(T)``: the largest load with a retrieval solution at temperature ``T``.
+
+    Parameters
+    ----------
+    T : float or array_like
+        Temperatures ``>= 0`` (``α_M = 0`` exactly for ``T >= 1``: no retrieval states).
+
+    Returns
+    -------
+    LineResult
+        ``value`` = ``α_M(T)``; ``residual`` = the larger of the saddle-point residual at the
+        fold and the error of ``α_M`` implied by the fold condition ``dα/dx = 0`` there
+        (``α'²/(2|α''|)``, central differences; inf if the point is not a maximum).
 
     Examples
     --------
-    >>> round(float(spinodal_alpha(0.0)), 8)
-    0.13790557
+    >>> res = spinodal_alpha(0.0)
+    >>> round(res.value, 8), res.converged
+    (0.13790557, True)
     """
     arr = check_array(T, "T", minimum=0.0)
-    out = np.array([_ags._fold(float(t))[1] for t in arr])
-    return out if np.ndim(T) else float(out[0])
+    out = np.empty_like(arr)
+    res = np.empty_like(arr)
+    for i, t in enumerate(arr):
+        try:
+            out[i] = _ags._fold(float(t))[1]
+            res[i] = _ags._fold_residual(float(t))
+        except ConvergenceError:
+            out[i], res[i] = np.nan, np.inf
+    return line_result("alpha_M(T)", T, arr, out, res,
+                       "bounded Brent maximum of alpha(x) along the retrieval branch")
 
 
-def first_order_alpha(T) -> np.ndarray | float:
-    """``α_c(T)``: load where ``f_retrieval = f_spin_glass`` (NaN for T ≥ 1).
+def first_order_alpha(T) -> LineResult:
+    """``α_c(T)``: load where ``f_retrieval = f_spin_glass``.
+
+    Parameters
+    ----------
+    T : float or array_like
+        Temperatures ``>= 0`` (``α_c = 0`` exactly for ``T >= 1``: no retrieval states).
+
+    Returns
+    -------
+    LineResult
+        ``value`` = ``α_c(T)`` (NaN where ``f_ret = f_SG`` could not be bracketed);
+        ``residual`` as in :func:`~esorma.replica.ags_first_order`.
 
     Examples
     --------
-    >>> round(float(first_order_alpha(0.0)), 4)
-    0.0519
+    >>> res = first_order_alpha(0.0)
+    >>> round(res.value, 7), res.converged
+    (0.0518543, True)
     """
     arr = check_array(T, "T", minimum=0.0)
-    out = np.array([_ags._first_order(float(t))[1] if t < 1 else np.nan for t in arr])
-    return out if np.ndim(T) else float(out[0])
+    out = np.zeros_like(arr)
+    res = np.zeros_like(arr)
+    for i, t in enumerate(arr):
+        if t >= 1.0:
+            continue
+        try:
+            out[i], _m, _f, res[i] = _ags._first_order_point(float(t))
+        except ConvergenceError:
+            out[i], res[i] = np.nan, np.inf
+    return line_result("alpha_c(T)", T, arr, out, res,
+                       "Brent root of f_ret - f_SG along the stable retrieval branch")
 
 
-def _all_roots(func, alpha: float, grid: np.ndarray) -> tuple:
+def _all_roots(func, alpha: float, grid: np.ndarray):
     """All T in the grid's span with func(T) = alpha (scan + Brent on each sign change)."""
     vals = np.array([func(t) for t in grid]) - alpha
     roots = []
@@ -127,7 +184,20 @@ def _all_roots(func, alpha: float, grid: np.ndarray) -> tuple:
         elif a * b < 0:
             roots.append(float(optimize.brentq(lambda t: func(t) - alpha, grid[k], grid[k + 1],
                                                xtol=1e-13, rtol=4 * np.finfo(float).eps)))
-    return tuple(roots)
+    residuals = tuple(float(abs(func(t) - alpha)) for t in roots)
+    return tuple(roots), residuals
+
+
+def _roots_result(line: str, alpha: float, roots, residuals, n_scan: int) -> TemperatureRoots:
+    ok = all(r <= RESIDUAL_TOL for r in residuals)
+    out = TemperatureRoots(line=line, alpha=alpha, roots=roots, residuals=residuals,
+                           converged=ok,
+                           method=f"scan of {n_scan} temperatures in [0, 1) + Brent on each "
+                                  "sign change")
+    if not ok:
+        warnings.warn(f"{line}(alpha={alpha:g}): roots {roots} have residuals {residuals} "
+                      f"> {RESIDUAL_TOL:g}", ConvergenceWarning, stacklevel=3)
+    return out
 
 
 def _t_grid(n_scan: int) -> np.ndarray:
@@ -137,11 +207,11 @@ def _t_grid(n_scan: int) -> np.ndarray:
     return np.concatenate([lo, hi])
 
 
-def retrieval_temperatures(alpha, n_scan: int = 80) -> tuple:
+def retrieval_temperatures(alpha, n_scan: int = 80) -> TemperatureRoots:
     r"""All temperatures ``T`` with ``α_M(T) = α``: the line ``T_M(α)`` and its re-entrance.
 
     For ``α < α_c(0) = 0.13790557`` there is one root (retrieval exists for ``T < T_M``). For
-    ``α_c(0) < α < max_T α_M ≈ 0.13819`` there are two (retrieval exists only for
+    ``α_c(0) < α < max_T α_M = 0.138189`` there are two (retrieval exists only for
     ``T_low < T < T_high``: the RS re-entrance); above, none.
 
     Parameters
@@ -153,28 +223,29 @@ def retrieval_temperatures(alpha, n_scan: int = 80) -> tuple:
 
     Returns
     -------
-    tuple of float
-        Roots in increasing order.
+    TemperatureRoots
+        ``roots`` in increasing order, with ``residuals = |α_M(T) - α|``.
 
     Examples
     --------
-    >>> len(retrieval_temperatures(0.1)), len(retrieval_temperatures(0.138))
+    >>> len(retrieval_temperatures(0.1).roots), len(retrieval_temperatures(0.138).roots)
     (1, 2)
     """
     alpha = check_alpha(alpha)
     n_scan = check_int(n_scan, "n_scan", minimum=10)
-    return _all_roots(lambda t: _ags._fold(float(t))[1], alpha, _t_grid(n_scan))
+    roots, res = _all_roots(lambda t: _ags._fold(float(t))[1], alpha, _t_grid(n_scan))
+    return _roots_result("T_M", alpha, roots, res, n_scan)
 
 
-def first_order_temperatures(alpha, n_scan: int = 80) -> tuple:
+def first_order_temperatures(alpha, n_scan: int = 80) -> TemperatureRoots:
     r"""All temperatures ``T`` with ``α_c(T) = α``: the line ``T_c(α)`` (global-minimum line).
 
     Like :func:`retrieval_temperatures`; the first-order line is re-entrant too (maximum
-    ≈ 0.0532 near ``T ≈ 0.1`` against 0.0519 at ``T = 0``).
+    0.053132 near ``T ≈ 0.085`` against 0.0518543 at ``T = 0``).
 
     Examples
     --------
-    >>> round(first_order_temperatures(0.01)[0], 4)
+    >>> round(first_order_temperatures(0.01).roots[0], 4)
     0.7216
     """
     alpha = check_alpha(alpha)
@@ -184,7 +255,8 @@ def first_order_temperatures(alpha, n_scan: int = 80) -> tuple:
         a = _ags._first_order(float(t))[1]
         return a if math.isfinite(a) else 0.0
 
-    return _all_roots(f, alpha, _t_grid(n_scan))
+    roots, res = _all_roots(f, alpha, _t_grid(n_scan))
+    return _roots_result("T_c", alpha, roots, res, n_scan)
 
 
 @dataclass(frozen=True)
@@ -204,13 +276,17 @@ class PhaseDiagram:
     capacity : AGSCapacity
         The ``T = 0`` capacity (0.13790557, m = 0.967).
     alpha_first_order : float
-        ``α_c(T = 0)`` ≈ 0.0519.
+        ``α_c(T = 0)`` = 0.0518543.
     alpha_M_max, T_at_alpha_M_max : float
         Maximum of ``α_M(T)`` and where (re-entrance when ``T_at_alpha_M_max > 0``).
     alpha_c_max, T_at_alpha_c_max : float
         The same for the first-order line.
     converged : dict
-        Per line, a boolean array (points that failed are NaN).
+        Per line (``"T_g"``, ``"T_M"``, ``"T_c"``), a boolean array: residual <= 1e-9
+        (points that failed are NaN).
+    residuals : dict
+        Per line, the residuals of :func:`spin_glass_temperature`, :func:`spinodal_alpha`
+        and :func:`first_order_alpha`.
     seconds : float
         Wall time of the computation.
     """
@@ -227,6 +303,7 @@ class PhaseDiagram:
     alpha_c_max: float
     T_at_alpha_c_max: float
     converged: dict = field(default_factory=dict)
+    residuals: dict = field(default_factory=dict)
     seconds: float = 0.0
 
     @property
@@ -299,40 +376,25 @@ def phase_diagram(alphas=None, temperatures=None, n_points: int = 200) -> PhaseD
                                        np.linspace(0.08, 1.0, n_points - n_low)])
     alphas = check_array(alphas, "alphas", minimum=0.0)
     temperatures = check_array(temperatures, "temperatures", minimum=0.0)
-    Tg = spin_glass_temperature(alphas)
-    Tg = np.atleast_1d(Tg)
-    conv_g = np.abs(Tg - (1.0 + np.sqrt(alphas))) < 1e-8
-    aM = np.empty_like(temperatures)
-    ac = np.empty_like(temperatures)
-    conv_M = np.ones(temperatures.size, bool)
-    conv_c = np.ones(temperatures.size, bool)
-    for i, T in enumerate(temperatures):
-        if T >= 1.0:
-            aM[i] = 0.0
-            ac[i] = 0.0
-            continue
-        try:
-            aM[i] = _ags._fold(float(T))[1]
-        except ConvergenceError:
-            aM[i] = np.nan
-        try:
-            ac[i] = _ags._first_order(float(T))[1]
-        except ConvergenceError:
-            ac[i] = np.nan
-        conv_M[i] = np.isfinite(aM[i]) and aM[i] > 0
-        conv_c[i] = np.isfinite(ac[i])
+    with warnings.catch_warnings():
+        # one warning for the whole diagram below, not one per line
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        lines = {"T_g": spin_glass_temperature(alphas), "T_M": spinodal_alpha(temperatures),
+                 "T_c": first_order_alpha(temperatures)}
+    Tg, aM, ac = (np.atleast_1d(lines[k].value) for k in ("T_g", "T_M", "T_c"))
     cap = _ags.ags_capacity(0.0)
     a_first = float(_ags._first_order(0.0)[1])
     aM_max, T_M_max = _peak(0.0, 0.15, lambda t: _ags._fold(float(t))[1])
     ac_max, T_c_max = _peak(0.0, 0.3, lambda t: _ags._first_order(float(t))[1])
-    bad = [k for k, v in (("T_g", conv_g), ("T_M", conv_M), ("T_c", conv_c)) if not v.all()]
+    bad = [k for k, v in lines.items() if not v.converged]
     if bad:
-        warnings.warn(f"phase_diagram: some points did not converge on {bad}",
-                      ConvergenceWarning, stacklevel=2)
+        warnings.warn(f"phase_diagram: some points did not converge on {bad} (see "
+                      "PhaseDiagram.converged and .residuals)", ConvergenceWarning, stacklevel=2)
     return PhaseDiagram(
         alphas=alphas, T_g=Tg, temperatures=temperatures, alpha_M=aM, alpha_c=ac,
         capacity=cap, alpha_first_order=a_first, alpha_M_max=aM_max,
         T_at_alpha_M_max=T_M_max, alpha_c_max=ac_max, T_at_alpha_c_max=T_c_max,
-        converged={"T_g": conv_g, "T_M": conv_M, "T_c": conv_c},
+        converged={k: v.converged_points for k, v in lines.items()},
+        residuals={k: np.atleast_1d(v.residual) for k, v in lines.items()},
         seconds=time.perf_counter() - t0,
     )

@@ -19,6 +19,7 @@ replica symmetry is wrong there.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -29,13 +30,15 @@ from esorma._validation import check_real
 from esorma.replica._common import (
     RESIDUAL_TOL,
     ConvergenceError,
+    LineResult,
     check_array,
     check_temperature,
-    moments,
+    line_result,
     warn_not_converged,
 )
+from esorma.replica._gauss import gaussian_moments as moments
 
-__all__ = ["SKSolution", "sk_solve", "at_line", "at_field"]
+__all__ = ["SKSolution", "sk_solve", "at_line", "at_field", "H_AT_MAX"]
 
 
 @dataclass(frozen=True)
@@ -160,71 +163,143 @@ def sk_solve(T: float, h: float = 0.0, J: float = 1.0) -> SKSolution:
     return sol
 
 
+#: Largest field handled by :func:`at_line` (in units of J); T_AT(7 J) = 1.2e-11 J.
+H_AT_MAX = 7.0
+
+
 def _at_margin(T: float, h: float, J: float) -> float:
     """``T λ_AT = T - J² β<sech⁴>`` (finite at T = 0)."""
     q = _solve_q(T, h, J)
     return T - J * J * moments(T, h, J * math.sqrt(q))[3]
 
 
-def at_line(h, J: float = 1.0):
+def _at_residual(T: float, h: float, J: float) -> float:
+    """``max(|λ_AT|, |q residual|)`` at ``(T, h)``: zero on the AT line."""
+    q = _solve_q(T, h, J)
+    mo = moments(T, h, J * math.sqrt(q))
+    lam = 1.0 - J * J * mo[3] / T
+    q_res = abs(q - mo[1]) if q < 0.5 else abs((1.0 - q) - T * mo[2])
+    return max(abs(lam), q_res)
+
+
+def _at_temperature(h: float, J: float) -> float:
+    """Root in T of the replicon margin at field ``0 < h <= 7 J``."""
+    lo = 1e-12 * J
+    if _at_margin(lo, h, J) >= 0:
+        raise ConvergenceError(f"at_line: T_AT(h={h:g}) is below {lo:g}")
+    # xtol far below lo: the relative tolerance decides, also at T_AT ~ 1e-11 J
+    return optimize.brentq(lambda T: _at_margin(T, h, J), lo, J, xtol=1e-14 * lo,
+                           rtol=4 * np.finfo(float).eps, maxiter=300)
+
+
+@functools.lru_cache(maxsize=1)
+def _at_T_min() -> float:
+    """``T_AT(7)`` at ``J = 1`` (≈ 1.2e-11): the lowest temperature :func:`at_field` resolves."""
+    return _at_temperature(H_AT_MAX, 1.0)
+
+
+def at_line(h, J: float = 1.0) -> LineResult:
     r"""The de Almeida-Thouless temperature ``T_AT(h)`` of the SK model.
 
-    ``T_AT`` solves ``(βJ)² <sech⁴ β(h + J√q z)> = 1`` with ``q(T, h)`` the RS solution;
-    below it replica symmetry is unstable. Near ``T = J``: ``h² ≈ (4/3) J² (1 - T/J)³``; for
-    large ``h``: ``T_AT ≈ (4/3) J φ(h/J)`` (φ the standard normal density).
+    ``T_AT`` solves ``λ_AT = 1 - (βJ)² <sech⁴ β(h + J√q z)> = 0`` with ``q(T, h)`` the RS
+    solution; below it replica symmetry is unstable. Near ``T = J``:
+    ``h² ≈ (4/3) J² (1 - T/J)³``; for large ``h``: ``T_AT ≈ (4/3) J φ(h/J)`` (φ the standard
+    normal density).
 
     Parameters
     ----------
     h : float or array_like
-        Fields (``|h| <= 7 J``; above, ``T_AT`` is below 1e-10 J).
+        Fields, ``|h| <= 7 J`` (at ``7 J``, ``T_AT = 1.2e-11 J``; beyond, ``T_AT`` is below the
+        temperatures the solver resolves).
     J : float
         Coupling strength (> 0).
 
     Returns
     -------
-    float or numpy.ndarray
+    LineResult
+        ``value`` = ``T_AT`` (``J`` at ``h = 0``); ``residual`` = ``max(|λ_AT|, |q - <tanh²>|)``
+        at the root; a :class:`ConvergenceWarning` is issued if it exceeds 1e-9.
+
+    Raises
+    ------
+    ValueError
+        If ``|h| > 7 J`` or an input is not finite.
 
     Examples
     --------
-    >>> round(float(at_line(0.0)), 12)
+    >>> round(at_line(0.0).value, 12)
     1.0
-    >>> 0.0 < float(at_line(0.5)) < 1.0
-    True
+    >>> res = at_line(0.5)
+    >>> 0.0 < res.value < 1.0, res.converged
+    (True, True)
     """
     J = check_real(J, "J", minimum=0.0, strict_min=True)
-    hs = np.abs(check_array(h, "h", minimum=-np.inf))
-    if np.any(hs > 7.0 * J):
-        raise ValueError(f"h must satisfy |h| <= 7 J = {7 * J:g}; got max |h| = {hs.max():g}")
+    hs = np.abs(check_array(h, "h"))
+    if np.any(hs > H_AT_MAX * J):
+        raise ValueError(f"h must satisfy |h| <= {H_AT_MAX:g} J = {H_AT_MAX * J:g} (T_AT(7 J) = "
+                         f"1.2e-11 J is the lowest resolved); got max |h| = {hs.max():g}")
     out = np.empty_like(hs)
+    res = np.zeros_like(hs)
     for i, hv in enumerate(hs):
         if hv == 0.0:
-            out[i] = J
+            out[i] = J  # exact: the AT line starts at the zero-field transition T = J
             continue
-        lo = 1e-12 * J
-        if _at_margin(lo, hv, J) >= 0:
-            raise ConvergenceError(f"at_line: T_AT(h={hv:g}) is below {lo:g}")
-        out[i] = optimize.brentq(lambda T: _at_margin(T, hv, J), lo, J, xtol=1e-15,
-                                 rtol=4 * np.finfo(float).eps, maxiter=300)
-    return out if np.ndim(h) else float(out[0])
+        out[i] = _at_temperature(float(hv), J)
+        res[i] = _at_residual(out[i], float(hv), J)
+    return line_result("T_AT(h)", h, hs, out, res,
+                       "Brent root in T of T*lambda_AT(T, h) on [1e-12 J, J]")
 
 
-def at_field(T, J: float = 1.0):
-    """The AT field ``h_AT(T)`` for ``0 <= T < J`` (inverse of :func:`at_line`).
+def at_field(T, J: float = 1.0) -> LineResult:
+    r"""The AT field ``h_AT(T)`` (inverse of :func:`at_line`): RS is unstable for ``|h| < h_AT``.
+
+    Parameters
+    ----------
+    T : float or array_like
+        Temperatures ``0 <= T < J``. ``T = 0`` gives ``h_AT = inf`` (at ``T = 0`` the replicon
+        eigenvalue is ``-inf`` for every field, so RS is unstable everywhere). Temperatures in
+        ``(0, T_AT(7 J))``, i.e. below ``1.2e-11 J``, are refused: there ``h_AT > 7 J``,
+        outside the range of :func:`at_line`.
+    J : float
+        Coupling strength (> 0).
+
+    Returns
+    -------
+    LineResult
+        ``value`` = ``h_AT >= 0``; ``residual`` = ``max(|λ_AT|, |q - <tanh²>|)`` at the root
+        (0 at ``T = 0``).
 
     Examples
     --------
-    >>> round(float(at_field(0.99)) ** 2 / ((4 / 3) * 0.01 ** 3), 1)
+    >>> round(at_field(0.99).value ** 2 / ((4 / 3) * 0.01 ** 3), 1)
     1.0
+    >>> at_field(0.0).value
+    inf
     """
     J = check_real(J, "J", minimum=0.0, strict_min=True)
     Ts = check_array(T, "T", minimum=0.0)
     if np.any(Ts >= J):
         raise ValueError(f"T must be < J = {J:g} (no AT field above T = J); got {Ts.max():g}")
+    t_min = _at_T_min() * J
+    low = (Ts > 0) & (Ts < t_min)
+    if np.any(low):
+        raise ValueError(
+            f"T must be 0 (h_AT = inf) or in [{t_min:.4g}, {J:g}) = [T_AT(7 J), J): below, "
+            f"h_AT exceeds the range |h| <= 7 J of at_line; got {Ts[low][0]:g}"
+        )
+    hi = H_AT_MAX * J
     out = np.empty_like(Ts)
+    res = np.zeros_like(Ts)
     for i, t in enumerate(Ts):
-        hi = 0.1 * J
-        while _at_margin(t, hi, J) < 0:
-            hi *= 2.0
-        out[i] = optimize.brentq(lambda h: _at_margin(t, h, J), 0.0, hi, xtol=1e-15, maxiter=300)
-    return out if np.ndim(T) else float(out[0])
-
+        t = float(t)
+        if t == 0.0:
+            out[i] = math.inf
+            continue
+        if _at_margin(t, hi, J) < 0.0:
+            out[i] = hi  # t within rounding of T_AT(7 J): the residual below says how close
+        else:
+            out[i] = optimize.brentq(lambda h: _at_margin(t, h, J), 0.0, hi, xtol=1e-15 * J,
+                                     rtol=4 * np.finfo(float).eps, maxiter=300)
+        res[i] = _at_residual(t, float(out[i]), J)
+    return line_result("h_AT(T)", T, Ts, out, res,
+                       "Brent root in h of T*lambda_AT(T, h) on [0, 7 J]; T = 0: inf")
