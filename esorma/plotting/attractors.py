@@ -9,19 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from esorma.plotting._common import _axes
+
 __all__ = ["plot_energy_vs_basin", "plot_transition_graph", "radial_tree_layout"]
 
 # colours of the label kinds (pattern, reversed, mixture, spurious) and of unlabelled states
 _KIND_COLOURS = ("tab:blue", "tab:cyan", "tab:orange", "0.55")
 _UNLABELLED = "tab:purple"
-
-
-def _axes(ax, figsize=(6.0, 4.5)):
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _fig, ax = plt.subplots(figsize=figsize)
-    return ax
 
 
 def _is_exact(result) -> bool:

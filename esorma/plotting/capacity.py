@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from esorma.plotting._common import _axes
+
 __all__ = [
     "plot_overlap_curve",
     "plot_retrieved_fraction",
@@ -16,14 +18,6 @@ __all__ = [
     "plot_retrieval_map",
     "capacity_figure",
 ]
-
-
-def _axes(ax, figsize=(6.0, 4.5)):
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _fig, ax = plt.subplots(figsize=figsize)
-    return ax
 
 
 def _theory(alphas, temperature):

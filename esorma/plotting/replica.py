@@ -8,20 +8,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from esorma.plotting._common import _axes
+
 __all__ = [
     "plot_phase_diagram",
     "plot_retrieval_overlap",
     "plot_sk",
     "plot_gardner",
 ]
-
-
-def _axes(ax, figsize=(6.0, 4.5)):
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _fig, ax = plt.subplots(figsize=figsize)
-    return ax
 
 
 def plot_phase_diagram(pd, ax=None, *, inset: bool = True):
