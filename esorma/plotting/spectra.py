@@ -1,0 +1,254 @@
+"""Figures of random-matrix spectra: samples with their laws overlaid.
+
+Every function imports matplotlib lazily, takes ``ax=None`` (a new figure is made) and returns
+the axes (:func:`plot_gallery` returns the array of axes).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = [
+    "format_params",
+    "plot_spectrum",
+    "plot_radial_cdf",
+    "plot_tridiagonal_density",
+    "plot_largest_eigenvalues",
+    "plot_spacing_ratios",
+    "plot_gallery",
+]
+
+_GREEK = {"sigma": "σ", "tau": "τ", "alpha": "α", "beta": "β", "mu_e": "μE", "mu_i": "μI",
+          "sigma_e": "σE", "sigma_i": "σI"}
+
+
+def _axes(ax, figsize=(6.0, 4.5)):
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _fig, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def format_params(params: dict) -> str:
+    """Short parameter text for titles (``σ=1, τ=0.5``; flags shown only when on).
+
+    Examples
+    --------
+    >>> format_params({"tau": 0.5, "sigma": 1.0, "row_sum_zero": True, "mu_i": None})
+    'τ=0.5, σ=1, row-sum 0'
+    """
+    parts = []
+    for k, v in params.items():
+        if v is None:
+            continue
+        if isinstance(v, (bool, np.bool_)):
+            if v and k != "scaled":
+                parts.append(k.replace("row_sum_zero", "row-sum 0"))
+            continue
+        if k == "p" and v == 1.0:
+            continue
+        parts.append(f"{_GREEK.get(k, k)}={v:.3g}" if isinstance(v, float) else
+                     f"{_GREEK.get(k, k)}={v}")
+    return ", ".join(parts)
+
+
+def _title(spectrum, fit=True):
+    txt = f"{spectrum.ensemble}, n={spectrum.n}"
+    p = format_params(spectrum.params)
+    if p:
+        txt += f"\n{p}"
+    if fit:
+        txt += f"   (KS {spectrum.fit.statistic:.3f})"
+    return txt
+
+
+def plot_spectrum(spectrum, ax=None, *, bins: int | None = None, legend: bool = True,
+                  title: bool = True):
+    """Histogram (real spectra) or complex-plane scatter of a :class:`~esorma.spectra.Spectrum`
+    with its law overlaid: density curve, point masses (annotated), support boundary and
+    predicted outliers.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from esorma.spectra import sample_spectrum
+    >>> ax = plot_spectrum(sample_spectrum("goe", 200, rng=0))
+    >>> ax.get_xlabel()
+    'eigenvalue λ'
+    """
+    ax = _axes(ax)
+    law = spectrum.law
+    if law.kind == "real":
+        _plot_real(spectrum, ax, bins)
+    else:
+        _plot_complex(spectrum, ax)
+    if title:
+        ax.set_title(_title(spectrum), fontsize=9)
+    if legend:
+        ax.legend(fontsize=7, loc="upper right" if law.kind == "complex" else "best",
+                  framealpha=0.85)
+    return ax
+
+
+def _plot_real(spectrum, ax, bins):
+    law = spectrum.law
+    x = np.real(spectrum.bulk)
+    n_total = spectrum.eigenvalues.size
+    lo, hi = law.support
+    atoms = law.atoms
+    scale = max(hi - lo, 1e-12)
+    cont = x
+    for loc, _ in atoms:
+        cont = cont[np.abs(cont - loc) > 1e-8 * max(1.0, abs(lo), abs(hi))]
+    if bins is None:
+        bins = int(np.clip(math.sqrt(max(cont.size, 1)) * 1.5, 20, 80))
+    left = min(lo, cont.min() if cont.size else lo) - 0.05 * scale
+    right = max(hi, cont.max() if cont.size else hi) + 0.05 * scale
+    counts, edges = np.histogram(cont, bins=bins, range=(left, right))
+    dens = counts / (n_total * np.diff(edges))
+    ax.bar(edges[:-1], dens, width=np.diff(edges), align="edge", color="C0", alpha=0.55,
+           label=f"sample ({cont.size} eigenvalues)")
+    grid = np.linspace(left, right, 800)
+    ax.plot(grid, law.pdf(grid), color="C3", lw=1.6, label=law.label)
+    ymax = max(float(np.max(law.pdf(grid))), float(dens.max()) if dens.size else 0.0)
+    for loc, w in atoms:
+        n_at = int(np.sum(np.abs(x - loc) <= 1e-8 * max(1.0, abs(lo), abs(hi))))
+        ax.annotate("", xy=(loc, 0.95 * ymax), xytext=(loc, 0), arrowprops=dict(
+            arrowstyle="-|>", color="C2", lw=2))
+        ax.text(loc, 0.97 * ymax, f" point mass {w:.2f}\n ({n_at}/{n_total} at {loc:.3g})",
+                color="C2", fontsize=7, va="top")
+        left = min(left, loc - 0.05 * scale)
+    outl = spectrum.outliers
+    if outl.size:
+        ax.plot(np.real(outl), np.zeros(outl.size), "v", color="C1", ms=8,
+                label=f"outlier {float(np.real(outl[0])):.3g}")
+        for z in law.outliers:
+            ax.axvline(np.real(z), color="C1", ls=":", lw=1, label=f"predicted {np.real(z):.3g}")
+        right = max(right, float(np.max(np.real(outl))) + 0.05 * scale)
+    ax.set_xlim(left, right)
+    ax.set_ylim(0, 1.15 * ymax if ymax > 0 else 1)
+    ax.set_xlabel("eigenvalue λ")
+    ax.set_ylabel("density ρ(λ)")
+
+
+def _plot_complex(spectrum, ax):
+    law = spectrum.law
+    bulk = spectrum.bulk
+    size = float(np.clip(3000.0 / max(bulk.size, 1), 0.5, 12))
+    ax.scatter(bulk.real, bulk.imag, s=size, color="C0", alpha=0.6, lw=0,
+               label=f"eigenvalues ({bulk.size})")
+    b = law.boundary()
+    ax.plot(b.real, b.imag, color="C3", lw=1.5, label=law.label)
+    if spectrum.outliers.size:
+        o = spectrum.outliers
+        ax.plot(o.real, o.imag, "*", color="C1", ms=11,
+                label=f"outlier {complex(o[0]).real:.3g}")
+        for z in law.outliers:
+            ax.plot([np.real(z)], [np.imag(z)], "x", color="k", ms=8,
+                    label=f"predicted {np.real(z):.3g}")
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.set_xlabel("Re λ")
+    ax.set_ylabel("Im λ")
+
+
+def plot_radial_cdf(spectrum, ax=None):
+    """Empirical CDF of the standardised modulus ``|z|`` against the law's radial CDF (complex
+    spectra), e.g. to see the non-uniform Rajan-Abbott density."""
+    ax = _axes(ax)
+    law = spectrum.law
+    if law.kind != "complex":
+        raise ValueError("plot_radial_cdf needs a complex spectrum (non-symmetric ensemble)")
+    rho = np.sort(np.abs(law.standardize(spectrum.bulk)))
+    ax.step(rho, np.arange(1, rho.size + 1) / rho.size, where="post", color="C0",
+            label="sample")
+    grid = np.linspace(0, max(1.0, rho.max()), 400)
+    ax.plot(grid, law.radial_cdf(grid), color="C3", label=law.label)
+    ax.plot(grid, np.clip(grid, 0, 1) ** 2, color="0.5", ls="--", lw=1, label="uniform disc")
+    ax.set_xlabel("|λ| / radius")
+    ax.set_ylabel("fraction with smaller modulus")
+    ax.set_title(_title(spectrum), fontsize=9)
+    ax.legend(fontsize=7)
+    return ax
+
+
+def plot_tridiagonal_density(density, ax=None, *, sigma: float = 1.0):
+    """Histogram from :func:`~esorma.spectra.beta_hermite_density` with the semicircle."""
+    from esorma.spectra.laws import SemicircleLaw
+
+    ax = _axes(ax)
+    e = density.edges
+    ax.bar(e[:-1], density.density, width=np.diff(e), align="edge", color="C0", alpha=0.55,
+           label=f"Sturm counts ({len(e) - 1} bins)")
+    law = SemicircleLaw(sigma)
+    g = np.linspace(e[0], e[-1], 600)
+    ax.plot(g, law.pdf(g), color="C3", lw=1.5, label=law.label)
+    ax.axvline(density.lambda_max, color="C1", ls=":", label=f"λmax = {density.lambda_max:.5f}")
+    ax.set_xlabel("eigenvalue λ")
+    ax.set_ylabel("density ρ(λ)")
+    ax.set_title(f"β-Hermite tridiagonal model, β={density.beta:g}, n={density.n:,} "
+                 f"({density.seconds:.2f} s)", fontsize=9)
+    ax.legend(fontsize=7)
+    return ax
+
+
+def plot_largest_eigenvalues(samples, n: int, beta: int = 1, ax=None, *, sigma: float = 1.0,
+                             bins: int = 30):
+    """Histogram of ``(lambda_max - 2 sigma) / (sigma n^(-2/3))`` with the Tracy-Widom
+    density."""
+    from esorma.spectra.tracy_widom import tracy_widom_cdf, tracy_widom_moments
+
+    ax = _axes(ax)
+    s = (np.asarray(samples, dtype=float) - 2 * sigma) / (sigma * n ** (-2.0 / 3.0))
+    ax.hist(s, bins=bins, density=True, color="C0", alpha=0.55,
+            label=f"{s.size} samples, mean {s.mean():.2f}")
+    g = np.linspace(min(-5.5, s.min()), max(3.5, s.max()), 121)
+    mean = tracy_widom_moments(beta)[0]
+    dens = np.gradient(tracy_widom_cdf(g, beta), g)  # one CDF per grid point
+    ax.plot(g, dens, color="C3", lw=1.6,
+            label=f"Tracy-Widom β={beta} (mean {mean:.3f})")
+    ax.set_xlabel("(λmax − 2σ) n^(2/3) / σ")
+    ax.set_ylabel("density")
+    ax.set_title(f"largest eigenvalue, β={beta}, n={n}", fontsize=9)
+    ax.legend(fontsize=7)
+    return ax
+
+
+def plot_spacing_ratios(ratios, ax=None, *, label: str = "sample", bins: int = 30):
+    """Histogram of ``r~ = min(r, 1/r)`` with the Poisson, GOE and GUE surmises."""
+    from esorma.spectra.statistics import spacing_ratio_pdf
+
+    ax = _axes(ax)
+    r = np.asarray(ratios, dtype=float)
+    ax.hist(r, bins=bins, range=(0, 1), density=True, color="C0", alpha=0.5,
+            label=f"{label}: <r~> = {r.mean():.3f}")
+    g = np.linspace(0, 1, 300)
+    for kind, c, name in (("poisson", "0.4", "Poisson"), ("goe", "C3", "GOE"),
+                          ("gue", "C2", "GUE")):
+        ax.plot(g, spacing_ratio_pdf(g, kind), color=c, lw=1.4, label=f"{name} surmise")
+    ax.set_xlabel("spacing ratio r~")
+    ax.set_ylabel("density")
+    ax.set_title("nearest-neighbour spacing ratios", fontsize=9)
+    ax.set_ylim(0, 3.2)
+    ax.legend(fontsize=7, loc="upper right")
+    return ax
+
+
+def plot_gallery(spectra, axes=None, *, ncols: int = 4):
+    """One panel per spectrum (``plot_spectrum``); returns the array of axes."""
+    spectra = list(spectra)
+    if axes is None:
+        import matplotlib.pyplot as plt
+
+        nrows = max(1, math.ceil(len(spectra) / ncols))
+        _fig, axes = plt.subplots(nrows, ncols, figsize=(4.6 * ncols, 4.1 * nrows),
+                                  squeeze=False)
+    flat = np.ravel(axes)
+    for ax, s in zip(flat, spectra):
+        plot_spectrum(s, ax=ax)
+    for ax in flat[len(spectra):]:
+        ax.set_visible(False)
+    return axes

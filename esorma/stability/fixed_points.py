@@ -1,0 +1,307 @@
+"""Fixed points of rate networks by Newton's method from many starts, with their stability.
+
+A fixed point solves ``F(x) = -x + J phi(x) + I = 0``. Newton's method with a backtracking
+line search on ``|F|`` is run from many random starts (and the origin); converged points are
+deduplicated and each one gets its Jacobian ``-1 + J diag(phi'(x*))``, the Jacobian's
+eigenvalues and a stability label.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from esorma._validation import as_rng, check_int, check_memory, check_real
+from esorma.stability import _kernels
+from esorma.stability.rate import (
+    _check_gain,
+    _check_inputs,
+    _check_J,
+    _check_phi,
+    _check_x,
+    _rhs_numpy,
+)
+
+__all__ = ["FixedPoints", "find_fixed_points", "newton_fixed_point", "classify_eigenvalues"]
+
+
+@dataclass(frozen=True)
+class FixedPoints:
+    """Distinct fixed points of a rate network with their linear stability.
+
+    Attributes
+    ----------
+    points : ndarray, shape (m, N)
+        The fixed points, sorted by stability index then by norm.
+    eigenvalues : ndarray, shape (m, N), complex
+        Eigenvalues of each point's Jacobian, sorted by decreasing real part.
+    jacobians : ndarray, shape (m, N, N) or None
+        ``-1 + J diag(phi'(x*))`` (None when ``keep_jacobians=False``).
+    index : ndarray, shape (m,)
+        Number of eigenvalues with positive real part (unstable directions).
+    labels : tuple of str
+        ``"stable node"``, ``"stable focus"``, ``"saddle (index i)"``, ``"unstable node"``,
+        ``"unstable focus"`` or ``"non-hyperbolic"``.
+    residuals : ndarray, shape (m,)
+        ``max |F(x*)|``.
+    counts : ndarray, shape (m,)
+        How many starts converged to each point.
+    n_starts, n_converged : int
+        Starts tried and starts whose Newton iteration converged.
+    iterations : ndarray, shape (n_starts,)
+        Newton iterations used by each start.
+    seed : int or None
+    """
+
+    points: np.ndarray
+    eigenvalues: np.ndarray
+    jacobians: np.ndarray | None
+    index: np.ndarray
+    labels: tuple
+    residuals: np.ndarray
+    counts: np.ndarray
+    n_starts: int
+    n_converged: int
+    iterations: np.ndarray
+    seed: int | None = None
+
+    def __len__(self) -> int:
+        return int(self.points.shape[0])
+
+    @property
+    def stable(self) -> np.ndarray:
+        """Boolean mask of the linearly stable points (all eigenvalues with Re < 0)."""
+        return np.array([lab.startswith("stable") for lab in self.labels], dtype=bool)
+
+
+def classify_eigenvalues(eigenvalues, *, tol: float = 1e-9) -> tuple[str, int]:
+    """Label a fixed point from its Jacobian's eigenvalues; return ``(label, index)``.
+
+    ``index`` counts eigenvalues with real part > ``tol``. A point with an eigenvalue whose
+    real part is within ``tol`` of zero is ``"non-hyperbolic"``. Stable/unstable points are
+    "nodes" when every eigenvalue is real (|Im| <= tol) and "foci" otherwise.
+
+    Examples
+    --------
+    >>> from esorma.stability import classify_eigenvalues
+    >>> classify_eigenvalues([-1.0, 0.5, 2.0])
+    ('saddle (index 2)', 2)
+    """
+    ev = np.asarray(eigenvalues, dtype=complex).ravel()
+    tol = check_real(tol, "tol", minimum=0.0)
+    index = int(np.sum(ev.real > tol))
+    if np.any(np.abs(ev.real) <= tol):
+        return "non-hyperbolic", index
+    kind = "node" if np.all(np.abs(ev.imag) <= tol) else "focus"
+    if index == 0:
+        return f"stable {kind}", 0
+    if index == ev.size:
+        return f"unstable {kind}", index
+    return f"saddle (index {index})", index
+
+
+def _slope(x, gain, code):
+    if code == _kernels.PHI_TANH:
+        return gain * (1.0 - np.tanh(gain * x) ** 2)
+    return np.full_like(x, gain)
+
+
+def _newton(x, J, gain, code, inp, tol, max_iter):
+    """Damped Newton on F(x) = -x + J phi(x) + I; returns (x, residual, iterations, ok)."""
+    n = x.shape[0]
+    eye = np.eye(n)
+    F = _rhs_numpy(x, J, gain, code, inp)
+    res = np.abs(F).max()
+    for it in range(1, max_iter + 1):
+        if res <= tol:
+            return x, res, it - 1, True
+        D = J * _slope(x, gain, code)[None, :] - eye
+        try:
+            dx = np.linalg.solve(D, -F)
+        except np.linalg.LinAlgError:
+            dx = np.linalg.lstsq(D, -F, rcond=None)[0]
+        if not np.all(np.isfinite(dx)):
+            return x, res, it, False
+        norm0 = np.linalg.norm(F)
+        step = 1.0
+        for _ in range(30):  # backtracking: accept the first step that reduces |F|
+            x_new = x + step * dx
+            F_new = _rhs_numpy(x_new, J, gain, code, inp)
+            if np.linalg.norm(F_new) < (1.0 - 1e-4 * step) * norm0:
+                break
+            step *= 0.5
+        else:
+            return x, res, it, False
+        x, F = x_new, F_new
+        res = np.abs(F).max()
+    return x, res, max_iter, bool(res <= tol)
+
+
+def newton_fixed_point(
+    J, x0, *, gain: float = 1.0, inputs=None, phi: str = "tanh", tol: float = 1e-10,
+    max_iter: int = 100,
+):
+    """One Newton solve of ``-x + J phi(x) + I = 0`` from ``x0``.
+
+    Returns ``(x, residual, iterations, converged)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from esorma.stability import newton_fixed_point
+    >>> x, res, it, ok = newton_fixed_point(np.array([[2.0]]), [1.0])
+    >>> ok, round(float(x[0]), 6)      # x = 2 tanh(x)
+    (True, 1.915008)
+    """
+    J = _check_J(J)
+    n = J.shape[0]
+    x = _check_x(x0, n)
+    gain = _check_gain(gain)
+    code = _check_phi(phi)
+    inp = _check_inputs(inputs, n)
+    tol = check_real(tol, "tol", minimum=0.0, strict_min=True)
+    max_iter = check_int(max_iter, "max_iter", minimum=1)
+    return _newton(x, J, gain, code, inp, tol, max_iter)
+
+
+def find_fixed_points(
+    J,
+    *,
+    gain: float = 1.0,
+    inputs=None,
+    phi: str = "tanh",
+    n_starts: int = 50,
+    starts=None,
+    scale: float = 1.0,
+    include_origin: bool = True,
+    tol: float = 1e-10,
+    max_iter: int = 100,
+    dedup_tol: float = 1e-6,
+    stability_tol: float = 1e-9,
+    keep_jacobians: bool = True,
+    rng=None,
+) -> FixedPoints:
+    """Fixed points of ``dx/dt = -x + J phi(x) + I`` by Newton's method from many starts.
+
+    Parameters
+    ----------
+    J : array_like, shape (N, N)
+        Couplings (any real square matrix).
+    gain, inputs, phi
+        Transfer function ``tanh(g x)`` or ``g x`` and constant input.
+    n_starts : int, default 50
+        Random starts with ``N(0, scale^2)`` entries (ignored when ``starts`` is given).
+    starts : array_like (S, N), optional
+        Explicit starting points (e.g. stored patterns).
+    scale : float, default 1
+        Standard deviation of the random starts.
+    include_origin : bool, default True
+        Also start from ``x = 0``.
+    tol : float, default 1e-10
+        Newton stops when ``max |F(x)| <= tol``.
+    max_iter : int, default 100
+    dedup_tol : float, default 1e-6
+        Two points are the same when ``max |x - y| <= dedup_tol * (1 + max |x|)``.
+    stability_tol : float, default 1e-9
+        Real parts within this of zero make a point non-hyperbolic.
+    keep_jacobians : bool, default True
+        Store the ``(m, N, N)`` Jacobians (refused up front if they would not fit in memory).
+    rng : None, int or numpy.random.Generator
+
+    Returns
+    -------
+    FixedPoints
+
+    Notes
+    -----
+    Newton converges quadratically near a non-degenerate root; starts that do not converge
+    within ``max_iter`` are counted in ``n_starts - n_converged`` and dropped. The search is
+    not exhaustive: the number of fixed points of a random network grows exponentially with
+    N above g = 1 (Wainrib & Touboul, PRL 110, 118101, 2013). Cost per start:
+    ``O(iterations * N^3)``; then one eigendecomposition per distinct point.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from esorma.stability import find_fixed_points
+    >>> fp = find_fixed_points(np.array([[2.0]]), n_starts=20, rng=0)
+    >>> fp.labels           # x = +-1.915 are stable, x = 0 is unstable (slope 2)
+    ('stable node', 'stable node', 'unstable node')
+    """
+    J = _check_J(J)
+    n = J.shape[0]
+    gain = _check_gain(gain)
+    code = _check_phi(phi)
+    inp = _check_inputs(inputs, n)
+    tol = check_real(tol, "tol", minimum=0.0, strict_min=True)
+    max_iter = check_int(max_iter, "max_iter", minimum=1)
+    dedup_tol = check_real(dedup_tol, "dedup_tol", minimum=0.0)
+    scale = check_real(scale, "scale", minimum=0.0)
+    seed = rng if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool) else None
+    if starts is None:
+        n_starts = check_int(n_starts, "n_starts", minimum=0)
+        X0 = as_rng(rng).standard_normal((n_starts, n)) * scale
+    else:
+        X0 = np.asarray(starts, dtype=np.float64)
+        if X0.ndim == 1:
+            X0 = X0[None, :]
+        if X0.ndim != 2 or X0.shape[1] != n:
+            raise ValueError(f"starts must have shape (S, {n}) to match J; got {X0.shape}")
+        if not np.all(np.isfinite(X0)):
+            raise ValueError("starts must be finite; found NaN or inf entries")
+    if include_origin:
+        X0 = np.vstack([np.zeros((1, n)), X0])
+    if X0.shape[0] == 0:
+        raise ValueError("no starting points: give n_starts >= 1, starts, or include_origin")
+
+    found, residuals, counts = [], [], []
+    iterations = np.zeros(X0.shape[0], dtype=np.int64)
+    n_conv = 0
+    for s, x0 in enumerate(X0):
+        x, res, it, ok = _newton(x0.copy(), J, gain, code, inp, tol, max_iter)
+        iterations[s] = it
+        if not ok:
+            continue
+        n_conv += 1
+        for j, y in enumerate(found):
+            if np.abs(x - y).max() <= dedup_tol * (1.0 + np.abs(y).max()):
+                counts[j] += 1
+                break
+        else:
+            found.append(x)
+            residuals.append(res)
+            counts.append(1)
+
+    m = len(found)
+    if keep_jacobians:
+        check_memory(8.0 * m * n * n, f"{m} Jacobians of size {n}x{n}",
+                     hint="pass keep_jacobians=False")
+    jacs = np.empty((m, n, n)) if keep_jacobians else None
+    eigs = np.empty((m, n), dtype=complex)
+    index = np.zeros(m, dtype=np.int64)
+    labels = []
+    for i, x in enumerate(found):
+        D = J * _slope(x, gain, code)[None, :] - np.eye(n)
+        ev = np.linalg.eigvals(D)
+        eigs[i] = ev[np.lexsort((-ev.imag, -ev.real))]
+        lab, idx = classify_eigenvalues(ev, tol=stability_tol)
+        labels.append(lab)
+        index[i] = idx
+        if keep_jacobians:
+            jacs[i] = D
+    points = np.array(found).reshape(m, n)
+    order = np.lexsort((np.abs(points).max(axis=1) if m else np.zeros(0), index))
+    return FixedPoints(
+        points=points[order],
+        eigenvalues=eigs[order],
+        jacobians=None if jacs is None else jacs[order],
+        index=index[order],
+        labels=tuple(labels[i] for i in order),
+        residuals=np.asarray(residuals, dtype=float).reshape(m)[order],
+        counts=np.asarray(counts, dtype=np.int64).reshape(m)[order],
+        n_starts=int(X0.shape[0]),
+        n_converged=n_conv,
+        iterations=iterations,
+        seed=None if seed is None else int(seed),
+    )
