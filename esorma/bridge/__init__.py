@@ -22,6 +22,7 @@ from esorma.bridge.bdd import (
     UnitBDD,
     isop_cover,
     quantise_unit,
+    threshold_bdd_size_bound,
     unit_to_bdd,
 )
 from esorma.bridge.diagnostics import PhaseDiagnostics, gd_lyapunov, phase_diagnostics
@@ -29,6 +30,7 @@ from esorma.bridge.formula import (
     UnitFormula,
     estimate_n_terms,
     minimal_true_sets,
+    rounding_tolerance,
     threshold_margin,
     unit_to_formula,
 )
@@ -52,6 +54,7 @@ from esorma.bridge.network import (
     fidelity,
     formula_agreement,
     network_formula,
+    network_table,
 )
 from esorma.bridge.phases import PHASES, PhaseLabels, classify_phases
 from esorma.bridge.tasks import (
@@ -80,7 +83,8 @@ __all__ = [
     "classify_phases",
     # graphs and formulas
     "layer_to_graph", "network_to_graph", "UnitFormula", "unit_to_formula",
-    "minimal_true_sets", "estimate_n_terms", "threshold_margin", "UnitBDD", "BDDTable",
-    "QuantisationReport", "quantise_unit", "unit_to_bdd", "isop_cover", "NetworkFormula",
-    "FidelityReport", "network_formula", "fidelity", "binarised_forward", "formula_agreement",
+    "minimal_true_sets", "estimate_n_terms", "threshold_margin", "rounding_tolerance",
+    "UnitBDD", "BDDTable", "QuantisationReport", "quantise_unit", "unit_to_bdd",
+    "threshold_bdd_size_bound", "isop_cover", "NetworkFormula", "FidelityReport",
+    "network_formula", "network_table", "fidelity", "binarised_forward", "formula_agreement",
 ]

@@ -13,6 +13,12 @@ the exact margin of the rounded unit ``m_q = min_x |s q.x + b|`` over all binary
 units agree on every input when ``E < m_q``. The real unit's margin then lies in
 ``[m_q - E, m_q + E]``. When no tried resolution is certified, the BDD is built from the float
 weights directly and the report says so.
+
+Size. Float weights that are not certified-quantisable can need up to ~``2**(n/2)`` nodes.
+Before building, :func:`threshold_bdd_size_bound` bounds the size from the distinct partial
+sums of the weights (vectorised, a fraction of a second) and units above ``max_nodes``
+(default :data:`DEFAULT_MAX_NODES`) are refused with that estimate; the construction stops at
+``max_nodes`` as well, releasing every ``dd`` node it built.
 """
 
 from __future__ import annotations
@@ -32,12 +38,15 @@ __all__ = [
     "quantise_unit",
     "unit_to_bdd",
     "threshold_bdd",
+    "threshold_bdd_size_bound",
+    "DEFAULT_MAX_NODES",
     "new_bdd",
     "isop_cover",
     "model_count",
 ]
 
 _DP_MAX = 1 << 24  # largest subset-sum table (sum |q| + 1 entries)
+DEFAULT_MAX_NODES = 100_000  # ~1-3 s of pure-Python construction at most
 
 
 def new_bdd(var_names):
@@ -110,7 +119,7 @@ def quantise_unit(w, b, *, max_bits: int = 16) -> QuantisationReport:
     >>> r.exact, r.q.tolist()
     (True, [1, 2, -3])
     """
-    from esorma.bridge.formula import _check_unit
+    from esorma.bridge.formula import _check_unit, rounding_tolerance
 
     w, b = _check_unit(w, b)
     max_bits = check_int(max_bits, "max_bits", minimum=1, maximum=30)
@@ -123,7 +132,7 @@ def quantise_unit(w, b, *, max_bits: int = 16) -> QuantisationReport:
         )
     cands = [nz.min() / d for d in range(1, 17)] + [nz.max() / 2.0**k for k in range(max_bits + 1)]
     cands = sorted(set(float(c) for c in cands if c > 0), reverse=True)
-    slack = 8.0 * np.finfo(np.float64).eps * (aw.sum() + abs(b)) * (w.size + 1)
+    slack = rounding_tolerance(w, b)  # floating-point safety term (shared with the margins)
     best = None
     tried = 0
     for s in cands:
@@ -154,20 +163,109 @@ def quantise_unit(w, b, *, max_bits: int = 16) -> QuantisationReport:
     )
 
 
-def threshold_bdd(bdd, conds, w, b, *, max_nodes: int = 2_000_000):
+def _positive_problem(w, b):
+    """``(order, ws, T)``: the unit as ``[sum ws_k l_k > T]`` over literals, ``ws`` decreasing."""
+    w = np.asarray(w, dtype=np.float64)
+    T = -(float(b) + float(w[w < 0].sum()))
+    aw = np.abs(w)
+    keep = np.flatnonzero(aw > 0)
+    order = keep[np.argsort(-aw[keep], kind="stable")]
+    return order, aw[order], T
+
+
+def _merge_close(x, tol):
+    """Sorted values of ``x`` with runs closer than ``tol`` merged (float-noise duplicates)."""
+    x = np.sort(x)
+    if x.size < 2:
+        return x
+    keep = np.empty(x.size, dtype=bool)
+    keep[0] = True
+    keep[1:] = np.diff(x) > tol
+    return x[keep]
+
+
+def threshold_bdd_size_bound(w, b, *, cap: int = DEFAULT_MAX_NODES) -> int:
+    """Upper bound on the nodes :func:`threshold_bdd` constructs for ``[w.x + b > 0]``.
+
+    At level ``i`` of the recursion (literals sorted by decreasing weight) a node is built for
+    each distinct sub-function left after fixing the first ``i`` literals, which is at most
+    the number of distinct reachable partial sums of those literals that leave the result
+    open, and at most the number of distinct achievable sums of the remaining literals that
+    do not exceed the threshold (plus one). Both sets are computed exactly (merging values
+    within the rounding tolerance) from the two ends, stopping once a set exceeds ``cap``;
+    the bound is the sum over levels of the smaller count. Cheap: ``O(n cap log cap)``
+    vectorised operations at worst, against ~``cap`` Python-level BDD operations for the
+    construction itself.
+
+    Beyond ``cap`` a set's size is extrapolated by doubling per level (each literal at most
+    doubles it), so the result stays an upper bound; on random units it exceeds the nodes
+    actually built by a factor of about 1.5.
+
+    Examples
+    --------
+    >>> threshold_bdd_size_bound([1.0] * 10, -4.5)  # at least 5 of 10: 5 * 6 = 30 nodes
+    30
+    """
+    from esorma.bridge.formula import rounding_tolerance
+
+    w = np.asarray(w, dtype=np.float64)
+    _, ws, T = _positive_problem(w, b)
+    n = ws.size
+    tol = rounding_tolerance(w, b)
+    suffix = np.concatenate([np.cumsum(ws[::-1])[::-1], [0.0]])
+    if T < 0 or suffix[0] <= T:
+        return 0
+    # prefix sums that leave the result open at level i: T - suffix[i] < s <= T
+    # (once a set exceeds ``cap`` its size is extrapolated by doubling, still an upper bound)
+    pre = np.empty(n)
+    D = np.zeros(1)
+    for i in range(n):
+        if D is not None:
+            D = D[(D <= T) & (D + suffix[i] > T)]
+            pre[i] = D.size
+            D = _merge_close(np.concatenate([D, D + ws[i]]), tol) if D.size <= cap else None
+        else:
+            pre[i] = 2.0 * pre[i - 1]
+    # achievable sums of the remaining literals, up to the threshold (one class above it)
+    post = np.empty(n)
+    E = np.zeros(1)
+    for i in range(n - 1, -1, -1):
+        if E is not None:
+            E = _merge_close(np.concatenate([E, E + ws[i]]), tol)
+            E = E[E <= T]
+            post[i] = E.size + 1
+            if E.size > cap:
+                E = None
+        else:
+            post[i] = 2.0 * post[i + 1]
+    return int(min(float(np.minimum(pre, post).sum()), 2.0**62))
+
+
+def threshold_bdd(bdd, conds, w, b, *, max_nodes: int = DEFAULT_MAX_NODES):
     """BDD of ``[sum_i w_i c_i + b > 0]`` where each ``c_i`` is a BDD (0/1-valued function).
 
     ``conds`` may be variables (a single unit) or functions of other variables (composition
     of layers). Negative weights use ``not c_i``. Returns the ``dd`` function.
+
+    The size is bounded up front (:func:`threshold_bdd_size_bound`): a unit that would need
+    more than ``max_nodes`` recursion nodes is refused at once with the bound in the message
+    (fine-grained float weights on many inputs need up to ~``2**(n/2)`` nodes), and the
+    construction also stops at ``max_nodes``. Either way no ``dd`` node built so far outlives
+    the call.
     """
+    max_nodes = check_int(max_nodes, "max_nodes", minimum=1)
     w = np.asarray(w, dtype=np.float64)
-    conds = [(~c if wi < 0 else c) for c, wi in zip(conds, w)]
-    T = -(b + float(w[w < 0].sum()))
-    aw = np.abs(w)
-    keep = np.flatnonzero(aw > 0)
-    order = keep[np.argsort(-aw[keep], kind="stable")]
-    ws = aw[order].tolist()
-    cs = [conds[i] for i in order]
+    bound = threshold_bdd_size_bound(w, b, cap=max_nodes)
+    if bound > max_nodes:
+        raise ValueError(
+            f"the threshold BDD of this {w.size}-input unit would need up to about "
+            f"{bound:.3g} nodes (upper bound from the distinct partial sums of its weights), "
+            f"more than max_nodes={max_nodes}; its weights are too fine-grained for an exact "
+            "diagram (quantisation was not certified): raise max_nodes or use fewer inputs"
+        )
+    order, ws_arr, T = _positive_problem(w, b)
+    ws = ws_arr.tolist()
+    cs = [(~conds[i] if w[i] < 0 else conds[i]) for i in order]
     n = len(ws)
     suffix = [0.0] * (n + 1)
     for i in range(n - 1, -1, -1):
@@ -193,8 +291,9 @@ def threshold_bdd(bdd, conds, w, b, *, max_nodes: int = 2_000_000):
         count[0] += 1
         if count[0] > max_nodes:
             raise ValueError(
-                f"the threshold BDD exceeds max_nodes={max_nodes} constructed nodes; the unit "
-                "has too fine weights for an exact diagram (quantisation was not certified)"
+                f"the threshold BDD of this {n}-input unit exceeded max_nodes={max_nodes} "
+                "constructed nodes; its weights are too fine-grained for an exact diagram "
+                "(quantisation was not certified): raise max_nodes or use fewer inputs"
             )
         j = bisect.bisect_left(los, lo)
         los.insert(j, lo)
@@ -202,13 +301,15 @@ def threshold_bdd(bdd, conds, w, b, *, max_nodes: int = 2_000_000):
         nodes.insert(j, node)
         return node, lo, hi
 
-    root = build(0, T)[0]
-    # break the reference cycle of the recursive closure so that no dd node outlives this
-    # call inside an uncollected cycle (dd's manager asserts on nodes alive at its deletion)
-    memo.clear()
-    cs.clear()
-    build = None  # noqa: F841
-    return root
+    try:
+        return build(0, T)[0]
+    finally:
+        # release every dd node held by the memo and the closure, also when the construction
+        # gives up: the recursive closure is a reference cycle, and dd's manager asserts at
+        # its deletion that no node is still referenced
+        memo.clear()
+        cs.clear()
+        build = None  # noqa: F841
 
 
 @dataclass(frozen=True)
@@ -280,6 +381,33 @@ class BDDTable:
     def n_nodes(self) -> int:
         """Number of internal nodes."""
         return int(self.var.size - 1)
+
+    def count_paths(self) -> int:
+        """Number of root-to-TRUE paths (exact Python int; linear in the diagram size).
+
+        The paths are disjoint cubes whose union is the function, so this is the size of a
+        disjoint sum of products; it estimates the size of an irredundant one (equal for
+        k-of-n functions and parity).
+
+        Examples
+        --------
+        >>> from esorma.bridge.bdd import unit_to_bdd
+        >>> unit_to_bdd([1.0] * 5, -2.5).table.count_paths()  # C(5, 3)
+        10
+        """
+        n_true = [1] + [0] * (self.var.size - 1)  # node 0 is TRUE: one path, none to FALSE
+        n_false = [0] * self.var.size
+
+        def edge(e):
+            t, f = n_true[e >> 1], n_false[e >> 1]
+            return (f, t) if e & 1 else (t, f)
+
+        low, high = self.low.tolist(), self.high.tolist()
+        for j in range(1, self.var.size):  # children have smaller ids
+            t0, f0 = edge(low[j])
+            t1, f1 = edge(high[j])
+            n_true[j], n_false[j] = t0 + t1, f0 + f1
+        return edge(int(self.root))[0]
 
     def evaluate(self, U) -> np.ndarray:
         """Evaluate on 0/1 rows ``U`` (B, n_inputs), vectorised; returns uint8 (B,)."""
@@ -366,7 +494,7 @@ def unit_to_bdd(
     encoding: str = "01",
     quantise: bool = True,
     max_bits: int = 16,
-    max_nodes: int = 2_000_000,
+    max_nodes: int = DEFAULT_MAX_NODES,
     require_exact: bool = False,
 ) -> UnitBDD:
     """The threshold unit ``[w.x + b > 0]`` as a BDD, for any fan-in.
@@ -379,6 +507,9 @@ def unit_to_bdd(
         Try a certified integer quantisation first (smaller diagrams, exact arithmetic).
     max_bits : int
         Finest resolution tried is ``max|w| / 2**max_bits``.
+    max_nodes : int
+        Largest diagram built; a larger one is refused up front with an upper bound on its
+        size (see :func:`threshold_bdd_size_bound`).
     require_exact : bool
         Raise ValueError when the quantisation cannot be certified instead of falling back to
         the float weights.
@@ -427,14 +558,19 @@ def model_count(bdd, node, n_vars: int) -> int:
     return int(bdd.count(node, nvars=n_vars))
 
 
-def isop_cover(bdd, lower, upper=None):
+def isop_cover(bdd, lower, upper=None, *, max_cubes: int | None = None):
     """Irredundant sum of products (Minato–Morreale) of a function given by BDDs.
 
     Returns a list of cubes (dicts ``var -> bool``) whose OR lies between ``lower`` and
     ``upper`` (``upper = lower`` by default, i.e. a cover of the function itself). No cube can
     be dropped and no literal removed from a cube without leaving the interval.
+
+    Pure Python, ~0.1 ms per cube: with ``max_cubes`` it stops with a ValueError as soon as a
+    partial cover exceeds that many cubes (every partial cover is part of the final one).
     """
     upper = lower if upper is None else upper
+    if max_cubes is not None:
+        max_cubes = check_int(max_cubes, "max_cubes", minimum=1)
     memo = {}
 
     def top(u, v):
@@ -458,11 +594,14 @@ def isop_cover(bdd, lower, upper=None):
         cs, fs = rec(Ls, U0 & U1)
         xv = bdd.var(x)
         f = (~xv & f0) | (xv & f1) | fs
+        if max_cubes is not None and len(c0) + len(c1) + len(cs) > max_cubes:
+            raise ValueError(f"the irredundant cover has more than max_cubes={max_cubes} cubes")
         cover = [dict(c, **{x: False}) for c in c0] + [dict(c, **{x: True}) for c in c1] + cs
         memo[key] = (cover, f)
         return cover, f
 
-    cover = rec(lower, upper)[0]
-    memo.clear()
-    rec = None  # noqa: F841 - break the closure cycle (see threshold_bdd)
-    return cover
+    try:
+        return rec(lower, upper)[0]
+    finally:
+        memo.clear()
+        rec = None  # noqa: F841 - break the closure cycle (see threshold_bdd)

@@ -142,7 +142,7 @@ def phase_diagnostics(
     lyapunov: bool = True,
     lyapunov_window: int = 50,
     n_lyapunov_windows: int = 20,
-    rng=0,
+    rng=None,
 ) -> PhaseDiagnostics:
     """Compute the phase diagnostics of a training run.
 
@@ -161,7 +161,11 @@ def phase_diagnostics(
         Steps of the gradient-descent map per window.
     n_lyapunov_windows : int
         Windows spread evenly over the recorded epochs.
-    rng : seed of the random initial tangent vectors.
+    rng : None, int, SeedSequence or numpy.random.Generator
+        Source of the random initial tangent vectors of the Lyapunov windows (resolved by
+        :func:`numpy.random.default_rng`). With the default None they are fresh random
+        vectors on every call, so the exponents vary slightly between calls (finite-time
+        estimates); pass a seed for reproducible values. Unused when ``lyapunov=False``.
 
     Examples
     --------
@@ -172,6 +176,7 @@ def phase_diagnostics(
     >>> d.saturation.shape == res.history.epochs.shape
     True
     """
+    from esorma._validation import as_rng
     from esorma.bridge.mlp import TrainResult, _logits_jvp
     from esorma.bridge.network import binarised_forward
 
@@ -182,6 +187,7 @@ def phase_diagnostics(
     n_bins = check_int(n_bins, "n_bins", minimum=2)
     lyapunov_window = check_int(lyapunov_window, "lyapunov_window", minimum=2)
     n_lyapunov_windows = check_int(n_lyapunov_windows, "n_lyapunov_windows", minimum=1)
+    gen = as_rng(rng)
     hist = result.history
     net0 = result.network
     X = result.X
@@ -227,7 +233,7 @@ def phase_diagnostics(
     if lyapunov and m >= 1:
         starts = np.unique(np.linspace(0, m - 1, n_lyapunov_windows).round().astype(int))
         for i, s in enumerate(starts):
-            res = gd_lyapunov(result, hist.params[s], lyapunov_window, rng=rng)
+            res = gd_lyapunov(result, hist.params[s], lyapunov_window, rng=gen)
             e0 = int(hist.epochs[s])
             windows.append((e0, e0 + lyapunov_window))
             values.append(float(res.exponents[0]))

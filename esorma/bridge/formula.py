@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from esorma._validation import as_rng, check_choice, check_int
+from esorma._validation import as_rng, check_choice, check_int, check_real, check_thresholds
 
 __all__ = [
     "ENCODINGS",
@@ -31,6 +31,7 @@ __all__ = [
     "minimal_true_sets",
     "estimate_n_terms",
     "threshold_margin",
+    "rounding_tolerance",
     "positive_form",
     "format_dnf",
 ]
@@ -41,6 +42,7 @@ _MITM_MAX = 40  # exact margins by meet-in-the-middle up to this many inputs
 
 
 def _check_unit(w, b, name_w="w", name_b="b"):
+    """Validate one unit: ``w`` a non-empty finite real 1-D array, ``b`` a finite real scalar."""
     arr = np.asarray(w)
     if arr.dtype == object or arr.dtype == np.bool_ or not (
         np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
@@ -49,18 +51,40 @@ def _check_unit(w, b, name_w="w", name_b="b"):
     if arr.ndim != 1 or arr.size == 0:
         raise ValueError(f"{name_w} must be a non-empty 1-D array (one weight per input); "
                          f"got shape {arr.shape}")
-    arr = arr.astype(np.float64)
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name_w} must be finite; found NaN or inf weights")
+    arr = check_thresholds(arr, arr.size, name_w)  # float64, finite (shared helper)
     if isinstance(b, (bool, np.bool_)) or np.ndim(b) != 0:
         raise TypeError(f"{name_b} must be a real scalar (the unit's bias); got {b!r}")
+    if isinstance(b, np.ndarray):
+        b = b.item()
     try:
-        bf = float(b)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name_b} must be a real scalar; got {b!r}") from exc
-    if not np.isfinite(bf):
-        raise ValueError(f"{name_b} must be finite; got {bf}")
+        bf = check_real(b, name_b)
+    except TypeError as exc:
+        raise TypeError(f"{name_b} must be a real scalar (the unit's bias); got {b!r}") from exc
     return arr, bf
+
+
+def rounding_tolerance(w, b, *, factor: float = 8.0):
+    """Floating-point noise level of ``w.x + b``: ``factor * eps * (sum|w| + |b|) * (n + 1)``.
+
+    A pre-activation (or a margin ``min_x |w.x + b|``) at or below this level cannot be told
+    apart from an exact tie ``w.x + b = 0``: rounding the weights or summing in another order
+    may flip its sign. Results are therefore *certified* only when the margin is strictly
+    above it, and a margin at or below it is reported as a tie. ``w`` may be a matrix (one
+    unit per row, ``b`` a vector): one tolerance per unit. The same bound is the floating-point
+    safety term of :func:`esorma.bridge.bdd.quantise_unit`.
+
+    Examples
+    --------
+    >>> tol = rounding_tolerance([0.1, 0.2], -0.3)
+    >>> bool(0.1 + 0.2 - 0.3 <= tol), bool(1e-9 > tol)
+    (True, True)
+    """
+    w = np.asarray(w, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    n = w.shape[-1] if w.ndim else 1
+    eps = np.finfo(np.float64).eps
+    tol = factor * eps * (np.abs(w).sum(axis=-1) + np.abs(b)) * (n + 1)
+    return float(tol) if np.ndim(tol) == 0 else tol
 
 
 def _check_names(names, n):
@@ -271,9 +295,19 @@ class UnitFormula:
         ``True``/``False`` for a constant unit, None otherwise.
     margin : float
         Smallest ``|w.x + b|`` over binary inputs (NaN when not computed, beyond 40 inputs).
-        A margin of 0 means a tie: the formula then depends on the tie rule.
     certified : bool
-        The margin is positive, so the formula does not depend on rounding of the weights.
+        The margin is above the rounding tolerance, so the formula does not depend on the
+        rounding of the weights or of the sums (False for a tie and when the margin was not
+        computed).
+    tie : bool
+        The margin is at or below the rounding tolerance: some input sits on the decision
+        boundary (exactly, or within floating-point noise), so the formula depends on the tie
+        rule and on rounding. Example: ``0.1 A + 0.2 B - 0.3`` (margin ``2.8e-17`` in floating
+        point, an exact tie for the decimal weights).
+    tolerance : float
+        The rounding tolerance, :func:`rounding_tolerance` of the unit on 0/1 inputs.
+    reason : str
+        Why the formula is or is not certified, in words.
     names : tuple of str
     weights, bias, encoding
         The unit as given.
@@ -291,6 +325,9 @@ class UnitFormula:
     weights: np.ndarray
     bias: float
     encoding: str
+    tie: bool = False
+    tolerance: float = 0.0
+    reason: str = ""
 
     def __str__(self) -> str:
         return self.text
@@ -477,12 +514,26 @@ def unit_to_formula(
         text = f"at least {k_of_n[0]} of {{{lits}}}"
     else:
         text = format_dnf(terms, names)
+    w01, b01 = to_01(wv, bv, encoding)
+    tol = rounding_tolerance(w01, b01)
     if compute_margin:
         margin, _ = threshold_margin(wv, bv, encoding=encoding)
     else:
         margin = float("nan")
+    tie = bool(np.isfinite(margin) and margin <= tol)
+    certified = bool(np.isfinite(margin) and margin > tol)
+    if certified:
+        reason = f"certified: margin {margin:.3g} > rounding tolerance {tol:.3g}"
+    elif tie:
+        reason = (f"tie: margin {margin:.3g} <= rounding tolerance {tol:.3g}; some input is on "
+                  "the decision boundary, so the formula depends on the tie rule and rounding")
+    elif compute_margin:
+        reason = f"not certified: the exact margin is computed up to {_MITM_MAX} inputs only"
+    else:
+        reason = "not certified: margin not computed (compute_margin=False)"
     return UnitFormula(
         text=text, masks=masks, negated=neg, relevant=relevant, k_of_n=k_of_n, constant=constant,
-        margin=float(margin), certified=bool(np.isfinite(margin) and margin > 0),
+        margin=float(margin), certified=certified,
         names=names, weights=wv, bias=bv, encoding=encoding,
+        tie=tie, tolerance=float(tol), reason=reason,
     )

@@ -38,6 +38,7 @@ def layer_to_graph(
     kind: str = "hidden",
     graph=None,
     max_terms: int = 20_000,
+    max_nodes: int | None = None,
 ):
     """The binarised layer ``[W x + b > 0]`` as a signed ``networkx.DiGraph``.
 
@@ -55,6 +56,11 @@ def layer_to_graph(
         ``kind`` attribute of the unit nodes.
     graph : networkx.DiGraph, optional
         Add to this graph (used to compose layers).
+    max_terms : int
+        Largest flat formula per unit; beyond it the unit's BDD gives the relevant inputs.
+    max_nodes : int, optional
+        Largest BDD per unit (default :data:`esorma.bridge.bdd.DEFAULT_MAX_NODES`); a unit
+        that needs more is refused up front with an estimate of its size.
 
     Examples
     --------
@@ -64,12 +70,13 @@ def layer_to_graph(
     """
     import networkx as nx
 
-    from esorma.bridge.bdd import unit_to_bdd
     from esorma._validation import check_choice
+    from esorma.bridge.bdd import DEFAULT_MAX_NODES, unit_to_bdd
     from esorma.bridge.formula import _check_names, unit_to_formula
 
     W, b = _check_layer(W, b)
     check_choice(encoding, "encoding", ("01", "pm1"))
+    max_nodes = DEFAULT_MAX_NODES if max_nodes is None else max_nodes
     n_units, n_in = W.shape
     input_names = _check_names(input_names, n_in)
     if unit_names is None:
@@ -88,7 +95,12 @@ def layer_to_graph(
                                 max_terms=max_terms, compute_margin=n_in <= 24)
             relevant, text, margin = f.relevant, f.text, f.margin
         except ValueError:
-            u = unit_to_bdd(W[j], float(b[j]), input_names, encoding=encoding)
+            try:
+                u = unit_to_bdd(W[j], float(b[j]), input_names, encoding=encoding,
+                                max_nodes=max_nodes)
+            except ValueError as exc:
+                raise ValueError(f"unit {nm}: no flat formula within max_terms={max_terms} "
+                                 f"and {exc}") from None
             relevant, margin = u.relevant, u.quantisation.margin_bounds[0]
             text = f"(threshold function of {len(relevant)} inputs; BDD with {u.n_nodes} nodes)"
         G.add_node(nm, kind=kind, layer=layer, bias=float(b[j]), threshold=-float(b[j]),

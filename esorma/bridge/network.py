@@ -5,7 +5,9 @@ outputs ``[z > 0]`` in {0, 1}, a tanh unit ``sign(z)`` in {-1, +1} (with ``z = 0
 low value). Composing the exact threshold BDD of each unit layer by layer gives the exact
 Boolean function of the binarised network, which is then minimised into a sum of products
 (SymPy's ``SOPform`` on few variables, the Minato–Morreale irredundant cover on the BDD beyond)
-and checked to be equivalent to the BDD.
+and checked to be equivalent to the BDD. The number of cubes is estimated first (the number of
+1-paths of the BDD, a disjoint cover of the function) and formulas above ``max_terms`` are
+refused with that estimate. :func:`fidelity` needs only the BDD, never the minimised formula.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ __all__ = [
     "NetworkFormula",
     "FidelityReport",
     "MAX_EXHAUSTIVE_INPUTS",
+    "MAX_FORMULA_TERMS",
     "network_formula",
+    "network_table",
     "binarised_forward",
     "fidelity",
     "unit_names",
@@ -28,6 +32,7 @@ __all__ = [
 ]
 
 MAX_EXHAUSTIVE_INPUTS = 20
+MAX_FORMULA_TERMS = 10_000  # ISOP on the BDD costs ~0.1 ms per cube in pure Python
 _SYMPY_MAX_VARS = 8
 
 
@@ -183,6 +188,46 @@ def _k_of_n_text(terms, names):
     return f"at least {k} of {{{body}}}"
 
 
+def _network_bdd(net, output, names, *, max_nodes, max_unit_terms=None):
+    """Compose the exact threshold BDDs of the binarised network for one output.
+
+    Returns ``(bdd, f, var_names, encodings, unit_formulas)``; ``unit_formulas`` is empty
+    unless ``max_unit_terms`` is given. The caller drops ``f`` before the manager.
+    """
+    from esorma.bridge.bdd import new_bdd, threshold_bdd
+    from esorma.bridge.formula import to_01, unit_to_formula
+
+    n = net.n_inputs
+    var_names = [f"v{i}" for i in range(n)]
+    W1 = net.layers[0][0]
+    order = np.argsort(-np.abs(W1).sum(axis=0), kind="stable")
+    bdd = new_bdd([var_names[i] for i in order])
+    conds = [bdd.var(v) for v in var_names]
+    encodings, unit_formulas = [], []
+    L = len(net.layers)
+    for li, (W, b) in enumerate(net.layers):
+        enc = "01" if li == 0 or net.activation == "sigmoid" else "pm1"
+        encodings.append(enc)
+        rows = range(W.shape[0]) if li < L - 1 else [output]
+        new_conds, forms = [], []
+        for j in rows:
+            w01, b01 = to_01(W[j], float(b[j]), enc)
+            try:
+                new_conds.append(threshold_bdd(bdd, conds, w01, b01, max_nodes=max_nodes))
+            except ValueError as exc:
+                unit = names[li + 1][j]
+                raise ValueError(f"unit {unit} (layer {li + 1}): {exc}") from None
+            if max_unit_terms is not None:
+                try:
+                    forms.append(unit_to_formula(W[j], float(b[j]), names[li], encoding=enc,
+                                                 max_terms=max_unit_terms))
+                except ValueError:
+                    forms.append(None)
+        unit_formulas.append(tuple(forms))
+        conds = new_conds
+    return bdd, conds[0], var_names, tuple(encodings), tuple(unit_formulas)
+
+
 def network_formula(
     net,
     input_names=None,
@@ -191,6 +236,8 @@ def network_formula(
     minimise: str = "auto",
     activation: str = "sigmoid",
     max_unit_terms: int = 20_000,
+    max_terms: int = MAX_FORMULA_TERMS,
+    max_nodes: int | None = None,
 ) -> NetworkFormula:
     """Compose the units of a binarised network into one minimised formula of its inputs.
 
@@ -207,6 +254,17 @@ def network_formula(
         computed on the BDD (any size); ``"auto"``: SymPy up to 8 relevant inputs.
     max_unit_terms : int
         Largest per-unit flat formula reported in ``unit_formulas``.
+    max_terms : int
+        Refuse (ValueError with the estimate) a network formula estimated to have more terms:
+        the estimate is the number of 1-paths of the network's BDD (a disjoint cover of the
+        function; equal to the number of prime implicants for k-of-n units, e.g. ``C(25, 13)
+        = 5.2e6`` for the majority of 25 inputs), computed in time linear in the BDD size.
+        The minimiser itself stops as well once its cover exceeds ``max_terms``. Use
+        :func:`fidelity` and :func:`formula_agreement`, which need only the BDD, for such
+        networks.
+    max_nodes : int, optional
+        Largest threshold BDD built per unit (default
+        :data:`esorma.bridge.bdd.DEFAULT_MAX_NODES`).
 
     Returns
     -------
@@ -220,47 +278,35 @@ def network_formula(
     >>> str(network_formula([(W1, b1), (W2, b2)], ["A", "B"]))
     '(A and not B) or (not A and B)'
     """
-    from esorma.bridge.bdd import bdd_to_table, isop_cover, new_bdd, threshold_bdd
-    from esorma.bridge.formula import to_01, unit_to_formula
+    from esorma.bridge.bdd import DEFAULT_MAX_NODES, bdd_to_table, isop_cover
 
     net = _as_network(net, activation)
     _check_binarisable(net)
     check_choice(minimise, "minimise", ("auto", "sympy", "isop"))
     output = check_int(output, "output", minimum=0, maximum=net.n_outputs - 1)
+    max_terms = check_int(max_terms, "max_terms", minimum=1)
+    max_nodes = DEFAULT_MAX_NODES if max_nodes is None else max_nodes
     names = unit_names(net, input_names)
     n = net.n_inputs
-    var_names = [f"v{i}" for i in range(n)]
-    W1 = net.layers[0][0]
-    order = np.argsort(-np.abs(W1).sum(axis=0), kind="stable")
-    bdd = new_bdd([var_names[i] for i in order])
-    conds = [bdd.var(v) for v in var_names]
-    encodings = []
-    unit_formulas = []
-    L = len(net.layers)
-    for li, (W, b) in enumerate(net.layers):
-        enc = "01" if li == 0 or net.activation == "sigmoid" else "pm1"
-        encodings.append(enc)
-        rows = range(W.shape[0]) if li < L - 1 else [output]
-        new_conds, forms = [], []
-        for j in rows:
-            w01, b01 = to_01(W[j], float(b[j]), enc)
-            new_conds.append(threshold_bdd(bdd, conds, w01, b01))
-            try:
-                forms.append(unit_to_formula(W[j], float(b[j]), names[li], encoding=enc,
-                                             max_terms=max_unit_terms))
-            except ValueError:
-                forms.append(None)
-        unit_formulas.append(tuple(forms))
-        conds = new_conds
-    f = conds[0]
+    bdd, f, var_names, encodings, unit_formulas = _network_bdd(
+        net, output, names, max_nodes=max_nodes, max_unit_terms=max_unit_terms)
     support = sorted(bdd.support(f), key=lambda v: int(v[1:]))
     sup_idx = [int(v[1:]) for v in support]
     n_true = int(bdd.count(f, nvars=n))
+    table = bdd_to_table(bdd, f, var_names)
     method = "sympy" if (minimise == "sympy" or (minimise == "auto"
                                                  and len(sup_idx) <= _SYMPY_MAX_VARS)) else "isop"
     if method == "sympy" and len(sup_idx) > 16:
         raise ValueError(f"minimise='sympy' is limited to 16 relevant inputs; the network "
                          f"depends on {len(sup_idx)}: use minimise='isop'")
+    est = table.count_paths()
+    if est > max_terms:
+        raise ValueError(
+            f"the network formula would have about {float(est):.3g} terms (estimate: the "
+            f"1-paths of its {table.n_nodes}-node BDD), more than max_terms={max_terms}; "
+            "raise max_terms, or use fidelity/formula_agreement, which work on the BDD "
+            "without a flat formula"
+        )
     if method == "sympy":
         import sympy
         from sympy.logic import SOPform
@@ -276,7 +322,13 @@ def network_formula(
             expr = SOPform(list(syms), minterms) if minterms else sympy.false
             terms = _sympy_terms(expr, {s: i for s, i in zip(syms, sup_idx)})
     else:
-        cover = isop_cover(bdd, f)
+        try:
+            cover = isop_cover(bdd, f, max_cubes=max_terms)
+        except ValueError:
+            raise ValueError(
+                f"the network formula has more than max_terms={max_terms} terms (BDD path "
+                f"estimate {float(est):.3g}); raise max_terms, or use fidelity/"
+                "formula_agreement, which work on the BDD without a flat formula") from None
         terms = [tuple(sorted((int(v[1:]), not val) for v, val in c.items())) for c in cover]
     # check: the cover is the function (BDD equivalence, exact for any number of inputs)
     g = bdd.false
@@ -288,27 +340,56 @@ def network_formula(
     if g != f:  # pragma: no cover - would be a bug in the minimiser
         raise RuntimeError("the minimised formula differs from the network's BDD")
     terms.sort(key=lambda t: (len(t), t))
-    table = bdd_to_table(bdd, f, var_names)
-    del f, g, conds, new_conds
+    del f, g
     from esorma.bridge.formula import format_dnf
 
     return NetworkFormula(
         text=_k_of_n_text(terms, names[0]) or format_dnf(terms, names[0], max_shown=None),
         terms=tuple(terms),
-        input_names=names[0], table=table, unit_formulas=tuple(unit_formulas),
+        input_names=names[0], table=table, unit_formulas=unit_formulas,
         layer_names=tuple(names), method=method, relevant=tuple(sup_idx), n_true=n_true,
-        output=output, encodings=tuple(encodings),
+        output=output, encodings=encodings,
     )
+
+
+def network_table(net, *, output: int = 0, activation: str = "sigmoid",
+                  max_nodes: int | None = None):
+    """The exact Boolean function of the binarised network as a BDD (no flat formula).
+
+    Returns ``(table, n_true)``: a :class:`~esorma.bridge.bdd.BDDTable` over the inputs and
+    the exact number of inputs mapped to 1 (model count). Cheap where the flat formula is
+    not: the majority of 25 inputs has ``C(25, 13) = 5.2e6`` terms but a 169-node BDD.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> table, n_true = network_table([(np.ones((1, 25)), np.array([-12.5]))])
+    >>> n_true == 2**24, table.n_nodes
+    (True, 169)
+    """
+    from esorma.bridge.bdd import DEFAULT_MAX_NODES, bdd_to_table
+
+    net = _as_network(net, activation)
+    _check_binarisable(net)
+    output = check_int(output, "output", minimum=0, maximum=net.n_outputs - 1)
+    max_nodes = DEFAULT_MAX_NODES if max_nodes is None else max_nodes
+    names = unit_names(net)
+    bdd, f, var_names, _, _ = _network_bdd(net, output, names, max_nodes=max_nodes)
+    n_true = int(bdd.count(f, nvars=net.n_inputs))
+    table = bdd_to_table(bdd, f, var_names)
+    del f
+    return table, n_true
 
 
 @dataclass(frozen=True)
 class FidelityReport:
-    """How faithfully a formula describes the real (non-binarised) network.
+    """How faithfully the binarised network (its formula) describes the real network.
 
     Attributes
     ----------
     agreement : float
-        Fraction of checked inputs where the formula equals the real network's output bit.
+        Fraction of checked inputs where the binarised network's exact function (its BDD,
+        identical to the extracted formula) equals the real network's output bit.
     n_checked : int
     method : str
         ``"exhaustive"`` (all ``2**n`` inputs), ``"given"`` (the inputs passed) or
@@ -316,18 +397,25 @@ class FidelityReport:
     target_agreement : float or None
         Fraction of checked inputs where the formula equals the target.
     min_margin : float
-        Smallest ``|z|`` of any unit of the binarised network on the checked inputs; 0 means
-        a tie, so that the formula depends on rounding.
+        Smallest ``|z|`` of any unit of the binarised network on the checked inputs.
     output_margin : float
         Smallest ``|z|`` of the real network's output on the checked inputs.
     certified : bool
-        Proven for *every* binary input: the real network's output equals the formula (the
-        hidden activations are close enough to 0/1 that no unit downstream can change sign).
+        Proven for *every* binary input: the real network's output equals the formula (every
+        unit's margin is above its rounding tolerance, and the hidden activations are close
+        enough to 0/1 that no unit downstream can change sign).
     certificate_slack : float
         Smallest ``margin - error bound`` over the units checked by the certificate
         (positive when certified).
     fraction_true : float
         Exact fraction of all ``2**n`` inputs the formula maps to 1 (BDD model count).
+    ties : bool
+        Some unit of the binarised network has a pre-activation within its rounding
+        tolerance (:func:`esorma.bridge.formula.rounding_tolerance`) of 0, on the checked
+        inputs or (certificate) on any input: the formula then depends on the tie rule and on
+        floating-point rounding, and is never certified.
+    reason : str
+        Why the result is or is not certified, in words.
     """
 
     agreement: float
@@ -339,6 +427,8 @@ class FidelityReport:
     certified: bool
     certificate_slack: float
     fraction_true: float
+    ties: bool = False
+    reason: str = ""
 
     def as_dict(self) -> dict:
         from dataclasses import asdict
@@ -354,74 +444,131 @@ def _deviation(act, margin):
     return 1.0 - np.tanh(m)
 
 
-def _certificate(net, X_all=None):
-    """Propagate activation-error bounds through the layers; return (certified, slack)."""
+def _layer_encodings(net):
+    return ["01" if li == 0 or net.activation == "sigmoid" else "pm1"
+            for li in range(len(net.layers))]
+
+
+def _layer_tolerances(net):
+    """Rounding tolerance of every unit (on its 0/1 form), one array per layer."""
+    from esorma.bridge.formula import rounding_tolerance
+
+    tols = []
+    for (W, b), enc in zip(net.layers, _layer_encodings(net)):
+        W01, b01 = (2.0 * W, b - W.sum(axis=1)) if enc == "pm1" else (W, b)
+        tols.append(np.atleast_1d(rounding_tolerance(W01, b01)))
+    return tols
+
+
+def _certificate(net, X_all=None, names=None):
+    """Propagate activation-error bounds through the layers.
+
+    Returns ``(certified, slack, tie, reason)``. A unit whose margin is at or below its
+    rounding tolerance is a tie: never certified.
+    """
     from esorma.bridge.formula import threshold_margin
 
     act = net.activation
     L = len(net.layers)
-    slack = np.inf
+    names = unit_names(net) if names is None else names
+    tols = _layer_tolerances(net)
     if X_all is not None:
         zs = binarised_forward(net, X_all)
         margins = [np.min(np.abs(z), axis=0) for z in zs]
     else:
         margins = []
-        for li, (W, b) in enumerate(net.layers):
-            enc = "01" if li == 0 or act == "sigmoid" else "pm1"
+        for (W, b), enc in zip(net.layers, _layer_encodings(net)):
             m = [threshold_margin(W[j], float(b[j]), encoding=enc)[0] for j in range(W.shape[0])]
             margins.append(np.asarray(m))
             if np.any(~np.isfinite(margins[-1])):
-                return False, float("nan")
-    dev = np.array([_deviation(act, m) for m in margins[0]])
+                return (False, float("nan"), False,
+                        "not certified: exact margins are computed up to 40 inputs per unit")
+    # ties first: a margin within rounding noise makes the formula depend on rounding
+    for li in range(L):
+        gap = margins[li] - tols[li]
+        if np.any(gap <= 0):
+            j = int(np.argmin(gap))
+            return (False, float(gap[j]), True,
+                    f"tie: unit {names[li + 1][j]} has margin {margins[li][j]:.3g} <= rounding "
+                    f"tolerance {tols[li][j]:.3g}, so the formula depends on the tie rule and "
+                    "rounding")
+    slack = float(np.min(margins[0] - tols[0]))
     if L == 1:
-        return bool(np.all(margins[0] > 0)), float(np.min(margins[0]))
-    if np.any(margins[0] <= 0):
-        return False, float(np.min(margins[0]))
+        return (True, slack, False,
+                f"certified: the unit's margin exceeds its rounding tolerance by {slack:.3g}")
+    dev = np.array([_deviation(act, m) for m in margins[0]])
     for li in range(1, L):
         W, _ = net.layers[li]
         err = np.abs(W) @ dev
-        s = margins[li] - err
+        s = margins[li] - err - tols[li]
         slack = min(slack, float(np.min(s)))
         if np.any(s <= 0):
-            return False, slack
+            j = int(np.argmin(s))
+            return (False, slack, False,
+                    f"not certified: the hidden activations of layer {li} may differ from 0/1 by "
+                    f"enough ({err[j]:.3g}) to flip unit {names[li + 1][j]} (margin "
+                    f"{margins[li][j]:.3g})")
         if li < L - 1:
             dev = np.array([_deviation(act, v) for v in s])
-    return True, slack
+    return (True, slack, False,
+            f"certified: every unit's margin exceeds its rounding tolerance and activation "
+            f"error bound (smallest slack {slack:.3g})")
 
 
 def fidelity(net, formula=None, X=None, *, target=None, n_samples: int = 10_000, rng=None,
-             activation: str = "sigmoid") -> FidelityReport:
-    """Compare an extracted formula with the real network (and optionally a target).
+             activation: str = "sigmoid", output: int | None = None,
+             max_nodes: int | None = None) -> FidelityReport:
+    """Compare the binarised network (its extracted formula) with the real network.
+
+    Only the exact BDD of the binarised network is needed (agreement by evaluating it, the
+    fraction of true inputs by model counting), never the minimised flat formula, so this
+    works for networks whose formula is too large to print.
 
     Parameters
     ----------
     net : MLP or list of (W, b)
     formula : NetworkFormula, optional
-        Default: :func:`network_formula` of ``net``.
+        A formula from :func:`network_formula` (its BDD is reused). Default: the BDD of
+        ``net`` is built here.
     X : array of 0/1, optional
         Inputs to check. Default: all ``2**n`` inputs up to 20 inputs, else ``n_samples``
         random inputs (the certificate then speaks for all inputs).
     target : array of 0/1 or BooleanTask, optional
         Target bits on ``X`` (a task brings its own inputs).
+    output : int, optional
+        Output unit (default: the formula's, else 0).
+    max_nodes : int, optional
+        Largest threshold BDD built per unit when ``formula`` is not given.
 
     Examples
     --------
     >>> import numpy as np
     >>> net = [(np.array([[8.0, 8.0, 8.0]]), np.array([-12.0]))]
     >>> rep = fidelity(net)
-    >>> rep.agreement, rep.certified
-    (1.0, True)
+    >>> rep.agreement, rep.certified, rep.ties
+    (1.0, True, False)
     """
     from esorma.bridge.formula import check_binary_inputs
     from esorma.bridge.tasks import BooleanTask, all_inputs
 
     net = _as_network(net, activation)
     _check_binarisable(net)
-    if formula is None:
-        formula = network_formula(net)
-    elif not isinstance(formula, NetworkFormula):
+    if formula is not None and not isinstance(formula, NetworkFormula):
         raise TypeError(f"formula must be a NetworkFormula; got {type(formula).__name__}")
+    if output is None:
+        output = 0 if formula is None else formula.output
+    output = check_int(output, "output", minimum=0, maximum=net.n_outputs - 1)
     n = net.n_inputs
+    if formula is None:
+        table, n_true = network_table(net, output=output, max_nodes=max_nodes)
+    else:
+        if formula.output != output:
+            raise ValueError(f"output must match the formula's output ({formula.output}); "
+                             f"got {output}")
+        if len(formula.input_names) != n:
+            raise ValueError(f"formula must have {n} inputs to match the network; got "
+                             f"{len(formula.input_names)}")
+        table, n_true = formula.table, formula.n_true
     y = None
     if isinstance(target, BooleanTask):
         if X is None:
@@ -439,26 +586,36 @@ def fidelity(net, formula=None, X=None, *, target=None, n_samples: int = 10_000,
         U, method = check_binary_inputs(X, n), "given"
         if U.shape[0] == 2**n and np.unique(U, axis=0).shape[0] == 2**n:
             method = "exhaustive"
-    real = (net.logits(U)[:, formula.output] > 0).astype(np.uint8)
-    form = formula.evaluate(U)
+    logits = net.logits(U)[:, output]
+    real = (logits > 0).astype(np.uint8)
+    form = table.evaluate(U)
     agreement = float(np.mean(real == form))
     t_agree = None
     if y is not None:
-        y = y.reshape(-1) if y.ndim == 1 or y.shape[1] == 1 else y[:, formula.output]
+        y = y.reshape(-1) if y.ndim == 1 or y.shape[1] == 1 else y[:, output]
         if y.shape[0] != U.shape[0]:
             raise ValueError(f"target must have one bit per input ({U.shape[0]}); "
                              f"got {y.shape[0]}")
         t_agree = float(np.mean(form == (y > 0)))
-    zs = binarised_forward(net, U)
-    zs[-1] = zs[-1][:, [formula.output]]
+    sub = _sub_network(net, output)
+    zs = binarised_forward(sub, U)
     min_margin = float(min(np.min(np.abs(z)) for z in zs))
-    out_margin = float(np.min(np.abs(net.logits(U)[:, formula.output])))
-    sub = _sub_network(net, formula.output)
-    certified, slack = _certificate(sub, U if method == "exhaustive" else None)
+    seen_tie = any(np.any(np.min(np.abs(z), axis=0) <= t)
+                   for z, t in zip(zs, _layer_tolerances(sub)))
+    out_margin = float(np.min(np.abs(logits)))
+    names = unit_names(net)
+    names[-1] = (names[-1][output],)
+    certified, slack, tie, reason = _certificate(sub, U if method == "exhaustive" else None,
+                                                 names)
+    if seen_tie and not tie:
+        certified, tie = False, True
+        reason = ("tie: a unit's pre-activation is within its rounding tolerance of 0 on a "
+                  "checked input, so the formula depends on the tie rule and rounding")
     return FidelityReport(
         agreement=agreement, n_checked=int(U.shape[0]), method=method, target_agreement=t_agree,
         min_margin=min_margin, output_margin=out_margin, certified=bool(certified),
-        certificate_slack=float(slack), fraction_true=formula.n_true / 2.0**n,
+        certificate_slack=float(slack), fraction_true=n_true / 2.0**n, ties=bool(tie),
+        reason=reason,
     )
 
 

@@ -118,13 +118,16 @@ def run_bridge(task_name, *, n_inputs=None, hidden=None, activation="sigmoid", l
     labels = classify_phases(diag)
     out = {"task": task, "result": res, "diagnostics": diag, "labels": labels,
            "saturated_at": first.config["epochs_run"] if reached else None}
+    formula = rep = graph = None
     try:
         formula = network_formula(res.network, task.input_names)
+    except ValueError as exc:  # e.g. a flat formula too large to print (refused with estimate)
+        out["formula_error"] = str(exc)
+    try:  # needs only the network's BDD, not the flat formula
         rep = fidelity(res.network, formula, target=task)
         graph = network_to_graph(res.network, task.input_names)
-    except ValueError as exc:  # e.g. a flat formula too large to print
-        formula, rep, graph = None, None, None
-        out["formula_error"] = str(exc)
+    except ValueError as exc:  # e.g. a unit whose BDD is too large
+        out["fidelity_error"] = str(exc)
     out.update(formula=formula, fidelity=rep, graph=graph)
     out["summary"] = {
         "task": task.name, "target": task.description, "n_inputs": task.n_inputs,
@@ -160,7 +163,20 @@ def _print_report(out):
     f = out["formula"]
     if f is None:
         print(f"formula: not extracted ({out.get('formula_error')})")
+    else:
+        _print_formulas(f)
+    r = out["fidelity"]
+    if r is None:
+        print(f"fidelity: not computed ({out.get('fidelity_error')})")
         return
+    print(f"fidelity: agreement {r.agreement:g} on {r.n_checked} inputs ({r.method}); target "
+          f"agreement {r.target_agreement:g}; smallest margin {r.min_margin:.3g}; "
+          f"certified for all inputs by margins: {'yes' if r.certified else 'no'} "
+          f"(slack {r.certificate_slack:.3g}){'; TIES' if r.ties else ''}")
+    print(f"  {r.reason}")
+
+
+def _print_formulas(f):
     for li, (names, forms) in enumerate(zip(f.layer_names[1:], f.unit_formulas), start=1):
         print(f"layer {li}:")
         for nm, uf in zip(names if li < len(f.unit_formulas) else [names[f.output]], forms):
@@ -168,11 +184,6 @@ def _print_report(out):
             print(f"  {nm} = {text}")
     print(f"network formula ({f.n_terms} term{'' if f.n_terms == 1 else 's'}, {f.method}):")
     print(f"  out = {f.text}")
-    r = out["fidelity"]
-    print(f"fidelity: agreement {r.agreement:g} on {r.n_checked} inputs ({r.method}); target "
-          f"agreement {r.target_agreement:g}; smallest margin {r.min_margin:.3g}; "
-          f"certified for all inputs by margins: {'yes' if r.certified else 'no'} "
-          f"(slack {r.certificate_slack:.3g})")
 
 
 def _phase_figure(out, path):
@@ -247,6 +258,7 @@ def _write_h5(out, path):
         if out["fidelity"] is not None:
             fh.attrs["agreement"] = out["fidelity"].agreement
             fh.attrs["certified"] = bool(out["fidelity"].certified)
+            fh.attrs["ties"] = bool(out["fidelity"].ties)
         fh.attrs["phases"] = np.bytes_(str(s["phases"]))
     return path
 

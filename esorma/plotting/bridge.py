@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from esorma.plotting._common import _axes
+
 __all__ = [
     "PHASE_COLOURS",
     "plot_phases",
@@ -20,12 +22,7 @@ __all__ = [
 PHASE_COLOURS = {"linear": "#cfe3f7", "hybrid": "#fbe3c2", "saturated": "#d5efd2"}
 
 
-def _axes(ax, figsize=(6.5, 4.2)):
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _fig, ax = plt.subplots(figsize=figsize)
-    return ax
+_FIGSIZE = (6.5, 4.2)
 
 
 def _shade(ax, labels):
@@ -56,7 +53,7 @@ def plot_phases(diagnostics, labels, ax=None, *, title: str | None = None):
     >>> ax.get_xlabel()
     'epoch'
     """
-    ax = _axes(ax)
+    ax = _axes(ax, _FIGSIZE)
     d = diagnostics
     ep = d.epochs
     _shade(ax, labels)
@@ -88,7 +85,7 @@ def plot_phases(diagnostics, labels, ax=None, *, title: str | None = None):
 
 def plot_activation_histograms(diagnostics, ax=None, *, title: str | None = None):
     """Heat map of the hidden-activation histogram (rescaled to [-1, 1]) against epoch."""
-    ax = _axes(ax)
+    ax = _axes(ax, _FIGSIZE)
     d = diagnostics
     H = np.nan_to_num(d.histograms).T
     ep = d.epochs
@@ -108,7 +105,7 @@ def plot_activation_histograms(diagnostics, ax=None, *, title: str | None = None
 
 def plot_lyapunov(diagnostics, ax=None, *, title: str | None = None):
     """Leading finite-time Lyapunov exponent of the gradient-descent map per window."""
-    ax = _axes(ax)
+    ax = _axes(ax, _FIGSIZE)
     d = diagnostics
     if d.lyapunov_values.size:
         mid = d.lyapunov_windows.mean(axis=1)
@@ -127,7 +124,7 @@ def plot_lyapunov(diagnostics, ax=None, *, title: str | None = None):
 
 def plot_loss(diagnostics, ax=None, labels=None, *, title: str | None = None):
     """Loss and training error against epoch (optionally shaded by phase)."""
-    ax = _axes(ax)
+    ax = _axes(ax, _FIGSIZE)
     d = diagnostics
     if labels is not None:
         _shade(ax, labels)

@@ -10,6 +10,8 @@ import math
 
 import numpy as np
 
+from esorma.plotting._common import _axes
+
 __all__ = [
     "format_params",
     "plot_spectrum",
@@ -22,14 +24,6 @@ __all__ = [
 
 _GREEK = {"sigma": "σ", "tau": "τ", "alpha": "α", "beta": "β", "mu_e": "μE", "mu_i": "μI",
           "sigma_e": "σE", "sigma_i": "σI"}
-
-
-def _axes(ax, figsize=(6.0, 4.5)):
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _fig, ax = plt.subplots(figsize=figsize)
-    return ax
 
 
 def format_params(params: dict) -> str:

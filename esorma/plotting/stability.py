@@ -8,20 +8,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from esorma.plotting._common import _axes
+
 __all__ = [
     "plot_lyapunov_vs_gain",
     "plot_jacobian_spectrum",
     "plot_lyapunov_convergence",
     "plot_rate_trajectory",
 ]
-
-
-def _axes(ax, figsize=(6.0, 4.5)):
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _fig, ax = plt.subplots(figsize=figsize)
-    return ax
 
 
 def plot_lyapunov_vs_gain(gains, exponents, stderr=None, *, label=None, theory=True, ax=None,
