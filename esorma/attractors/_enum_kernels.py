@@ -322,27 +322,37 @@ def dfs_subtree(JT, aJT, J0, diag, t, tols, sym, sym_j, root, out, limit, abort)
     return count, visited, False
 
 
-def _dfs_many_impl(JT, aJT, J0, diag, t, tols, sym, sym_j, roots, out, limit, results):
-    """:func:`dfs_subtree` below every row of ``roots`` (one subtree per iteration).
+@njit
+def _dfs_one(JT, aJT, J0, diag, t, tols, sym, sym_j, roots, out, limit, results, abort, k):
+    c, nvis, ab = dfs_subtree(
+        JT, aJT, J0, diag, t, tols, sym, sym_j, roots[k], out[k], limit, abort
+    )
+    results[k, 0] = c
+    results[k, 1] = nvis
+    results[k, 2] = 1 if ab else 0
+
+
+# The parallel and the serial build are two Python functions: with ``cache=True`` two builds
+# of one function share a cache entry, and the serial one can silently replace the parallel
+# one (numba issue #6845).
+@njit(parallel=True)
+def dfs_many(JT, aJT, J0, diag, t, tols, sym, sym_j, roots, out, limit, results):
+    """:func:`dfs_subtree` below every row of ``roots``, in parallel over subtrees.
 
     Subtree ``k`` writes only ``out[k]`` and ``results[k] = (count, n_visited, aborted)``,
     so the result does not depend on the number of threads.
     """
-    m = roots.shape[0]
     abort = np.zeros(1, np.int64)
-    for k in prange(m):
-        c, nvis, ab = dfs_subtree(
-            JT, aJT, J0, diag, t, tols, sym, sym_j, roots[k], out[k], limit, abort
-        )
-        results[k, 0] = c
-        results[k, 1] = nvis
-        results[k, 2] = 1 if ab else 0
+    for k in prange(roots.shape[0]):
+        _dfs_one(JT, aJT, J0, diag, t, tols, sym, sym_j, roots, out, limit, results, abort, k)
 
 
-#: Parallel build (``prange`` over subtrees) and serial build (small searches: no thread
-#: start-up and synchronisation cost) of the same kernel.
-dfs_many = njit(parallel=True)(_dfs_many_impl)
-dfs_many_serial = njit(_dfs_many_impl)
+@njit
+def dfs_many_serial(JT, aJT, J0, diag, t, tols, sym, sym_j, roots, out, limit, results):
+    """Serial twin of :func:`dfs_many` (small searches: no thread start-up cost)."""
+    abort = np.zeros(1, np.int64)
+    for k in range(roots.shape[0]):
+        _dfs_one(JT, aJT, J0, diag, t, tols, sym, sym_j, roots, out, limit, results, abort, k)
 
 
 @njit
