@@ -141,18 +141,18 @@ def run(args) -> int:
 
 
 def tour(ctx) -> None:
-    """A short SCS sweep: N = 300, six gains, T = 100 each (a few seconds)."""
+    """A short SCS sweep: N = 300, six gains, T = 400 each after a transient of 100 (~2 s)."""
     from esorma.spectra.ensembles import ginibre
     from esorma.stability import chaos_sweep
 
-    n, t_max = 300, 100.0
+    n, t_max, t_transient = 300, 400.0, 100.0
     J = ginibre(n, rng=ctx.seed)
     gains = [0.5, 0.8, 1.0, 1.3, 1.6, 2.0]
-    sweep = chaos_sweep(J, gains, t_max=t_max, t_transient=30.0, rng=ctx.seed + 1)
+    sweep = chaos_sweep(J, gains, t_max=t_max, t_transient=t_transient, rng=ctx.seed + 1)
     _draw(sweep, ctx.path("chaos_transition.png"),
           f"λ_max vs g: N={n} Ginibre, T={t_max:g}, seed {ctx.seed}")
     _write_h5(ctx.path("chaos_transition.h5"), sweep,
-              {"n": n, "gains": gains, "t_max": t_max, "t_transient": 30.0}, ctx.seed)
+              {"n": n, "gains": gains, "t_max": t_max, "t_transient": t_transient}, ctx.seed)
     for g, lam, se in zip(sweep.gains, sweep.exponents, sweep.stderr):
         ctx.log(f"g={g:<4g} lambda_max={lam:+.4f} +- {se:.4f}")
     ctx.record(n=n, gains=gains, lambda_max=[round(float(x), 5) for x in sweep.exponents],
