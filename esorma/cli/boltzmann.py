@@ -201,6 +201,7 @@ def make_figure(out, path, seed):
     c = out["config"]
     fig = boltzmann_figure(
         out["temperatures"], out["overlap"], out["overlap_error"], out["exact"], out["exact_pq"],
+        load=c["n_patterns"] / c["n_neurons"],
         suptitle=(f"Hebb N = {c['n_neurons']}, P = {c['n_patterns']} ({c['rule']}, "
                   f"{c['chains']} chains × {c['sweeps']} sweeps); exact SK N = "
                   f"{c['exact_neurons']}; seed {seed}"),

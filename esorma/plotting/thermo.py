@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from esorma.plotting._common import _axes
+
 __all__ = [
     "plot_magnetisation",
     "plot_energy",
@@ -18,17 +20,12 @@ __all__ = [
 ]
 
 
-def _axes(ax, figsize=(6.0, 4.5)):
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _fig, ax = plt.subplots(figsize=figsize)
-    return ax
-
-
 def plot_magnetisation(temperatures, m, error=None, ax=None, *, theory: bool = True,
+                       load: float | None = None,
                        label: str = "Glauber simulation", title: str | None = None):
-    """Retrieval overlap m(T) with error bars, and the mean-field ``m = tanh(m/T)``.
+    """Retrieval overlap m(T) with error bars, the mean-field ``m = tanh(m/T)`` (α → 0) and,
+    when ``load`` (α = P/N > 0) is given, the replica-symmetric AGS retrieval overlap m(α, T),
+    which ends at the retrieval spinodal T_M(α) ≈ 1 − 1.95 √α below T = 1.
 
     Examples
     --------
@@ -46,6 +43,17 @@ def plot_magnetisation(temperatures, m, error=None, ax=None, *, theory: bool = T
         grid = np.linspace(0.0, max(1.6, float(t.max()) * 1.05), 400)
         ax.plot(grid, mean_field_overlap(grid), "k--", lw=1.2, label="mean field m = tanh(m/T)")
         ax.axvline(1.0, color="grey", ls=":", lw=1, label="T_c = 1")
+        if load is not None and load > 0:
+            import warnings
+
+            from esorma.replica import retrieval_overlap
+
+            tg = np.linspace(0.0, 1.0, 101)
+            with warnings.catch_warnings():  # NaN past the spinodal is the answer, not a failure
+                warnings.simplefilter("ignore")
+                m_ags = np.array([float(retrieval_overlap([load], x)[0]) for x in tg])
+            ax.plot(tg, m_ags, color="tab:red", lw=1.2,
+                    label=f"replica symmetric (AGS), α = {load:.3g}")
     ax.set_xlabel("temperature T")
     ax.set_ylabel("overlap with the stored pattern m")
     ax.set_ylim(-0.05, 1.05)
@@ -102,12 +110,12 @@ def plot_overlap_distribution(thermo, ax=None, *, temperature_indices=None,
 
 
 def boltzmann_figure(temperatures, m, m_error, exact_thermo, pq_thermo=None, *,
-                     suptitle: str | None = None):
+                     load: float | None = None, suptitle: str | None = None):
     """Four panels: m(T) vs theory, exact E(T), exact C(T), exact P(q)."""
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(2, 2, figsize=(11, 8.5))
-    plot_magnetisation(temperatures, m, m_error, axes[0, 0])
+    plot_magnetisation(temperatures, m, m_error, axes[0, 0], load=load)
     plot_energy(exact_thermo, axes[0, 1])
     plot_specific_heat(exact_thermo, axes[1, 0])
     plot_overlap_distribution(pq_thermo if pq_thermo is not None else exact_thermo, axes[1, 1])
