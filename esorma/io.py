@@ -54,7 +54,14 @@ def package_versions() -> dict[str, str]:
 
 
 def to_jsonable(obj: Any) -> Any:
-    """Convert NumPy scalars/arrays, paths and tuples into JSON-serialisable objects."""
+    """Convert NumPy scalars/arrays, paths and tuples into strict JSON (NaN and inf → null).
+
+    Examples
+    --------
+    >>> import numpy as np, json
+    >>> json.dumps(to_jsonable({"a": np.float64("nan"), "b": np.arange(2), "c": (1.5,)}))
+    '{"a": null, "b": [0, 1], "c": [1.5]}'
+    """
     if isinstance(obj, dict):
         return {str(k): to_jsonable(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
@@ -62,11 +69,11 @@ def to_jsonable(obj: Any) -> Any:
     if isinstance(obj, np.ndarray):
         return to_jsonable(obj.tolist())
     if isinstance(obj, np.generic):
-        return obj.item()
+        return to_jsonable(obj.item())
     if isinstance(obj, Path):
         return str(obj)
     if isinstance(obj, float) and not np.isfinite(obj):
-        return str(obj)
+        return None  # strict JSON has no NaN/inf: they become null
     return obj
 
 

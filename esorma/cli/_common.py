@@ -33,7 +33,7 @@ def print_json(obj, file=None) -> None:
     """Print ``obj`` as indented JSON (NumPy types converted)."""
     from esorma.io import to_jsonable
 
-    json.dump(to_jsonable(obj), file or sys.stdout, indent=2, sort_keys=True)
+    json.dump(to_jsonable(obj), file or sys.stdout, indent=2, sort_keys=True, allow_nan=False)
     (file or sys.stdout).write("\n")
 
 
