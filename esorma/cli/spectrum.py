@@ -34,13 +34,9 @@ ENSEMBLE_NAMES = (
     "wishart-complex", "beta-laguerre", "hebb", "erdos-renyi",
 )
 
-# (cli option dest, parameter name, type)
-_PARAMS = (
-    ("sigma", "sigma", float), ("tau", "tau", float), ("c", "c", float),
-    ("alpha", "alpha", float), ("beta", "beta", float), ("d", "d", float),
-    ("f", "f", float), ("mu_e", "mu_e", float), ("mu_i", "mu_i", float),
-    ("sigma_e", "sigma_e", float), ("sigma_i", "sigma_i", float), ("p", "p", float),
-)
+# ensemble parameters given as float options (the option dest is the parameter name)
+_PARAMS = ("sigma", "tau", "c", "alpha", "beta", "d", "f", "mu_e", "mu_i", "sigma_e",
+           "sigma_i", "p")
 
 # The gallery: every ensemble once, with parameters that show its features.
 GALLERY = (
@@ -60,6 +56,8 @@ GALLERY = (
 )
 
 _TRIDIAGONAL_DENSE_MAX = 20000
+# The gallery's parameters need n >= 21 (erdos-renyi d = 20 < n - 1, hebb alpha n >= 1 ...).
+GALLERY_MIN_N = 50
 
 
 def add_arguments(parser):
@@ -68,7 +66,8 @@ def add_arguments(parser):
     parser.add_argument("ensemble", nargs="?", default=None, metavar="ENSEMBLE",
                         help="one of: " + ", ".join(ENSEMBLE_NAMES))
     parser.add_argument("--n", type=int, default=None,
-                        help="matrix size (default 1000; 400 per panel with --gallery)")
+                        help="matrix size (default 1000; 400 per panel with --gallery, "
+                             f"which needs n >= {GALLERY_MIN_N})")
     g = parser.add_argument_group("ensemble parameters (only those of the chosen ensemble)")
     g.add_argument("--sigma", type=float, help="scale: semicircle edge 2σ, Ginibre radius σ")
     g.add_argument("--tau", type=float, help="elliptic: correlation of J_ij and J_ji")
@@ -84,8 +83,12 @@ def add_arguments(parser):
     g.add_argument("--p", type=float, help="dale: connection probability")
     g.add_argument("--unbalanced", action="store_true",
                    help="dale: do not require f μE + (1-f) μI = 0 (give --mu-i)")
-    g.add_argument("--row-sum-zero", dest="row_sum_zero", action="store_true",
-                   help="dale: zero row sums of the random part (removes escaping eigenvalues)")
+    g.add_argument("--row-sum-zero", dest="row_sum_zero", action="store_true", default=None,
+                   help="dale: zero row sums of the random part, which removes the escaping "
+                        "eigenvalues (the default)")
+    g.add_argument("--no-row-sum-zero", dest="row_sum_zero", action="store_false",
+                   help="dale: keep the row sums (escaping eigenvalues appear; the law does "
+                        "not model them)")
     parser.add_argument("--gallery", action="store_true",
                         help="draw every ensemble on one page (plus Tracy-Widom, spacing "
                              "ratios and a 10^6 tridiagonal density)")
@@ -105,17 +108,17 @@ def _params_from_args(args, ensemble: str) -> dict:
     allowed = ENSEMBLES[ensemble].defaults
     params = {}
     given = []
-    for dest, name, _ in _PARAMS:
-        v = getattr(args, dest, None)
+    for name in _PARAMS:
+        v = getattr(args, name, None)
         if v is not None:
             given.append(name)
             params[name] = v
     if getattr(args, "unbalanced", False):
         given.append("balanced")
         params["balanced"] = False
-    if getattr(args, "row_sum_zero", False):
+    if getattr(args, "row_sum_zero", None) is not None:
         given.append("row_sum_zero")
-        params["row_sum_zero"] = True
+        params["row_sum_zero"] = bool(args.row_sum_zero)
     bad = [g for g in given if g not in allowed]
     if bad:
         opts = ", ".join("--" + b.replace("_", "-") for b in bad)
@@ -145,6 +148,8 @@ def _summary_lines(summary: dict) -> list:
                      f"law {pm['predicted_weight']:.4f}")
     if s.get("predicted_outliers"):
         lines.append(f"  outliers       {s['outliers']}   law {s['predicted_outliers']}")
+    if s.get("note"):
+        lines.append(f"  note           {s['note']}")
     if s.get("n_outside_support"):
         lines.append(f"  outside law    {s['n_outside_support']} bulk eigenvalues (>5 % out)")
     return lines
@@ -168,17 +173,51 @@ def _large_tridiagonal(ensemble, n, params, seed, bins):
     law = ENSEMBLES[ensemble].law(n, **full)
     ks = tri.grid_ks_distance(T, lambda x: law.cdf(x, left=True) if law.atoms else law.cdf(x),
                               n_points=256)
+    extras = _tridiagonal_support_counts(T, law, dens)
     seconds = time.perf_counter() - t0
     summary = {
         "ensemble": ensemble, "n": n, "params": full, "seed": seed, "law": law.label,
         "fit": {"statistic": ks, "method": "ks-grid-256", "radial": None, "angular": None},
-        "edges": [dens.lambda_min, dens.lambda_max], "predicted_edges": list(law.support),
+        "predicted_edges": list(law.support),
         "lambda_max": dens.lambda_max, "spectral_radius": max(abs(dens.lambda_min),
                                                               abs(dens.lambda_max)),
-        "outliers": [], "predicted_outliers": [], "n_outside_support": 0, "seconds": seconds,
+        "predicted_outliers": [], "seconds": seconds,
         "path": "tridiagonal (Sturm counts + bisection)",
     }
+    summary.update(extras)
     return dens, law, summary
+
+
+def _tridiagonal_support_counts(T, law, dens):
+    """Edges (point masses excluded), eigenvalues outside the support and the point mass of a
+    real law, from Sturm counts (the same rules as :class:`esorma.spectra.Spectrum`)."""
+    from esorma.spectra import tridiagonal as tri
+    from esorma.spectra.registry import atom_tolerance
+
+    n = T.n
+    lo, hi = law.support
+    tol = 0.05 * (hi - lo)
+    atol = atom_tolerance(law)
+    below_lo, below_hi = (int(c) for c in tri.eigenvalue_counts(T, [lo - tol, hi + tol]))
+    n_outside = below_lo + (n - below_hi)
+    out = {}
+    edge_lo, edge_hi = dens.lambda_min, dens.lambda_max
+    for loc, w in law.atoms:
+        c_lo, c_hi = (int(c) for c in tri.eigenvalue_counts(T, [loc - atol, loc + atol]))
+        on_atom = c_hi - c_lo
+        if not lo - tol <= loc <= hi + tol:
+            n_outside -= on_atom
+        if on_atom and c_lo == 0 and on_atom < n:  # the atom is the bottom of the spectrum
+            edge_lo = tri.kth_eigenvalue(T, on_atom)
+        if on_atom and c_hi == n and on_atom < n:  # the atom is the top
+            edge_hi = tri.kth_eigenvalue(T, n - on_atom - 1)
+        out["point_mass"] = {"location": loc, "predicted_weight": w, "weight": on_atom / n}
+    out["edges"] = [edge_lo, edge_hi]
+    # outliers: the law predicts none for the beta models; report eigenvalues beyond the
+    # support as the count above (they are not listed, n may be 10^7)
+    out["outliers"] = []
+    out["n_outside_support"] = int(n_outside)
+    return out
 
 
 def _write_h5(path, items, config, seed):
@@ -271,6 +310,8 @@ def gallery(n: int, seed: int, *, extras: bool = True, tw_samples: int = 200,
         spacing_ratios,
     )
 
+    if n < GALLERY_MIN_N:
+        raise ValueError(f"n must be >= {GALLERY_MIN_N} for the gallery; got {n}")
     seeds = spawn_seeds(as_rng(seed), len(GALLERY) + 4)
     items = []
     for (name, params), s in zip(GALLERY, seeds):
@@ -338,8 +379,10 @@ def run(args) -> int:
         if args.ensemble is not None:
             raise ValueError("give either ENSEMBLE or --gallery, not both")
         n = 400 if args.n is None else args.n
-        if n < 2:
-            raise ValueError(f"--n must be >= 2 for the gallery; got {n}")
+        if n < GALLERY_MIN_N:
+            raise ValueError(f"--n must be >= {GALLERY_MIN_N} for the gallery (its panels use "
+                             f"fixed parameters such as erdos-renyi d = 20 and hebb alpha = "
+                             f"0.138); got {n}")
         items, extra = gallery(n, seed)
         summaries = [it["summary"] for it in items]
         if args.out is not None:

@@ -156,6 +156,9 @@ def plot_radial_cdf(spectrum, ax=None):
     law = spectrum.law
     if law.kind != "complex":
         raise ValueError("plot_radial_cdf needs a complex spectrum (non-symmetric ensemble)")
+    if getattr(law, "degenerate", False):
+        raise ValueError(f"plot_radial_cdf needs a two-dimensional law; {law.label} is a "
+                         "segment (elliptic tau = +-1)")
     rho = np.sort(np.abs(law.standardize(spectrum.bulk)))
     ax.step(rho, np.arange(1, rho.size + 1) / rho.size, where="post", color="C0",
             label="sample")

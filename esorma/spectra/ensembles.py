@@ -48,6 +48,7 @@ __all__ = [
     "elliptic",
     "dale",
     "dale_mean_inhibitory",
+    "dale_counts_and_mu_i",
     "wishart",
     "hebb_couplings",
     "erdos_renyi",
@@ -56,7 +57,10 @@ __all__ = [
 
 # Above this many numbers, normals are drawn in fixed chunks by independent child generators
 # on threads (NumPy releases the GIL); the chunking depends only on the size, never on the
-# number of threads, so a seed gives the same matrix everywhere.
+# number of threads, so a seed gives the same matrix everywhere. The children are seeded from
+# the generator's own stream (not from its SeedSequence spawn counter), so the matrix depends
+# only on the generator state: restoring ``bit_generator.state`` reproduces it, and a prior
+# draw changes it.
 _PARALLEL_MIN = 1 << 20
 _N_CHUNKS = 8
 
@@ -86,7 +90,7 @@ def _standard_normal(rng: np.random.Generator, shape) -> np.ndarray:
     if size < _PARALLEL_MIN:
         return rng.standard_normal(shape)
     out = np.empty(size)
-    children = rng.spawn(_N_CHUNKS)
+    children = [np.random.default_rng(int(k)) for k in rng.integers(0, 2**63, size=_N_CHUNKS)]
     bounds = np.linspace(0, size, _N_CHUNKS + 1).astype(np.int64)
 
     def fill(k):
@@ -276,6 +280,53 @@ def dale_mean_inhibitory(f: float, mu_e: float, n: int | None = None) -> float:
     return -n_e * mu_e / (n - n_e)
 
 
+def dale_counts_and_mu_i(n: int, f: float, mu_e: float, mu_i: float | None,
+                         balanced: bool) -> tuple:
+    """The column counts ``(n_E, n_I)`` of a sampled Dale matrix and the inhibitory mean it
+    uses.
+
+    ``n_E = round(f n)``. With ``balanced``, ``mu_i`` (given or not) must balance ``mu_e`` on
+    ``f`` (``f mu_E + (1 - f) mu_I = 0``, relative tolerance ``1e-9``); the value used is then
+    rebalanced to the sampled counts, ``mu_I = -n_E mu_E / n_I``, so that the sampled mean
+    matrix is exactly balanced (a ``mu_i`` already balanced on the counts is accepted too). Without ``balanced`` an explicit ``mu_i`` is used as given.
+
+    Examples
+    --------
+    >>> dale_counts_and_mu_i(999, 0.8, 1.0, -4.0, True)[:2]
+    (799, 200)
+    >>> round(dale_counts_and_mu_i(999, 0.8, 1.0, -4.0, True)[2], 6)
+    -3.995
+    """
+    n_e = int(round(f * n))
+    n_i = n - n_e
+    if mu_i is None:
+        if not balanced:
+            raise ValueError("mu_i must be given when balanced=False")
+    else:
+        mu_i = check_real(mu_i, "mu_i")
+        if not balanced:
+            return n_e, n_i, mu_i
+        imbalance = f * mu_e + (1.0 - f) * mu_i
+        on_f = abs(imbalance) <= 1e-9 * (abs(f * mu_e) + abs((1.0 - f) * mu_i) + 1e-300)
+        # a value already rebalanced to the counts (as Spectrum.params records it) is accepted
+        on_counts = abs(n_e * mu_e + n_i * mu_i) <= 1e-9 * (abs(n_e * mu_e) + abs(n_i * mu_i)
+                                                             + 1e-300)
+        if not (on_f or on_counts):
+            raise ValueError(
+                f"balanced=True needs f mu_e + (1 - f) mu_i = 0; got mu_e={mu_e}, "
+                f"mu_i={mu_i}, f={f} (f mu_e + (1 - f) mu_i = {imbalance:.6g}; leave mu_i=None "
+                "to balance, or set balanced=False)"
+            )
+    if n_i == 0:
+        if mu_e != 0:
+            raise ValueError(
+                f"a balanced matrix with f={f} and n={n} has n_E = round(f n) = {n_e} "
+                f"excitatory and no inhibitory column, so it needs mu_e = 0; got mu_e={mu_e}"
+            )
+        return n_e, n_i, 0.0
+    return n_e, n_i, -n_e * mu_e / n_i
+
+
 def dale(
     n: int,
     *,
@@ -306,7 +357,9 @@ def dale(
     mu_e, mu_i : float
         Column means (in units of ``1 / sqrt(n)``). With ``balanced=True`` and ``mu_i=None``,
         ``mu_i`` is chosen so that the sampled matrix is exactly balanced
-        (``n_E mu_E + n_I mu_I = 0``); with ``balanced=False`` give ``mu_i``.
+        (``n_E mu_E + n_I mu_I = 0``); an explicit ``mu_i`` with ``balanced=True`` must
+        satisfy ``f mu_E + (1 - f) mu_I = 0`` and is then rebalanced to the sampled counts
+        (see :func:`dale_counts_and_mu_i`); with ``balanced=False`` give ``mu_i``.
     sigma_e, sigma_i : float
         Standard deviations (in units of ``1 / sqrt(n)``), >= 0.
     balanced : bool
@@ -314,7 +367,9 @@ def dale(
     row_sum_zero : bool
         Subtract from every row the mean of its random part, so that ``sum_j (J_ij - M_ij) =
         0`` (Rajan & Abbott's constraint): the eigenvalues then lie in the disc, without the
-        escaping eigenvalues that the balanced mean matrix otherwise creates.
+        escaping eigenvalues that the balanced mean matrix otherwise creates. The default
+        here is False (the plain sampler); the registry/CLI ensemble ``"dale"`` defaults to
+        True, because its law does not model the escaping eigenvalues.
     p : float
         Connection probability in ``(0, 1]``. Absent connections are 0; present ones are
         divided by ``p`` so that the means stay ``mu / sqrt(n)``; the variance of an entry
@@ -345,29 +400,7 @@ def dale(
     for name, val in (("balanced", balanced), ("row_sum_zero", row_sum_zero)):
         if not isinstance(val, (bool, np.bool_)):
             raise TypeError(f"{name} must be True or False; got {val!r}")
-    n_e = int(round(f * n))
-    n_i = n - n_e
-    if mu_i is None:
-        if not balanced:
-            raise ValueError("mu_i must be given when balanced=False")
-        if n_i == 0:
-            if mu_e != 0:
-                raise ValueError(
-                    f"a balanced matrix with f={f} (no inhibitory column) needs mu_e = 0; "
-                    f"got mu_e={mu_e}"
-                )
-            mu_i = 0.0
-        else:
-            mu_i = dale_mean_inhibitory(f, mu_e, n)
-    else:
-        mu_i = check_real(mu_i, "mu_i")
-        if balanced:
-            imbalance = n_e * mu_e + n_i * mu_i
-            if abs(imbalance) > 1e-9 * (abs(n_e * mu_e) + abs(n_i * mu_i) + 1.0):
-                raise ValueError(
-                    f"balanced=True needs f mu_e + (1 - f) mu_i = 0; got mu_e={mu_e}, "
-                    f"mu_i={mu_i}, f={f} (leave mu_i=None to balance, or set balanced=False)"
-                )
+    n_e, n_i, mu_i = dale_counts_and_mu_i(n, f, mu_e, mu_i, balanced)
     check_dense_size(n, copies=4)
     rng = as_rng(rng)
     root_n = math.sqrt(n)
@@ -474,7 +507,7 @@ def _bartlett(n: int, m: int, cplx: bool, rng) -> np.ndarray:
     return mirror_lower_inplace(w, cplx)
 
 
-def hebb_couplings(n: int, alpha: float, rng=None) -> np.ndarray:
+def hebb_couplings(n: int, alpha: float, *, rng=None) -> np.ndarray:
     """Hebb couplings ``J = xi^T xi / n`` of ``P = round(alpha n)`` random +-1 patterns, zero
     diagonal.
 
@@ -509,8 +542,12 @@ def hebb_couplings(n: int, alpha: float, rng=None) -> np.ndarray:
         raise ValueError(
             f"alpha * n must round to at least one pattern; got alpha={alpha}, n={n}"
         )
-    check_memory(8.0 * (3 * n * n + n * n_patterns), f"Hebb couplings of {n} neurons",
-                 hint=_TRIDIAGONAL_HINT)
+    # the n x n part first (its fix is a smaller n), then the patterns (their fix is a smaller
+    # alpha)
+    check_memory(8.0 * 3 * n * n, f"Hebb couplings of {n} neurons", hint=_TRIDIAGONAL_HINT)
+    check_memory(8.0 * (3 * n * n + n * n_patterns),
+                 f"Hebb couplings of {n} neurons with P = round(alpha n) = {n_patterns} patterns",
+                 hint=f"the load alpha={alpha} is too large for this memory: lower alpha")
     rng = as_rng(rng)
     xi = rng.integers(0, 2, size=(n_patterns, n), dtype=np.int8)
     xi = 2.0 * xi - 1.0
@@ -520,7 +557,7 @@ def hebb_couplings(n: int, alpha: float, rng=None) -> np.ndarray:
     return j
 
 
-def erdos_renyi(n: int, d: float, rng=None, *, scaled: bool = True) -> np.ndarray:
+def erdos_renyi(n: int, d: float, *, scaled: bool = True, rng=None) -> np.ndarray:
     """Symmetric Erdos-Renyi adjacency matrix with mean degree ``d`` (zero diagonal).
 
     Each pair is connected with probability ``q = d / (n - 1)``.
@@ -530,11 +567,12 @@ def erdos_renyi(n: int, d: float, rng=None, *, scaled: bool = True) -> np.ndarra
     n : int
         Number of nodes (>= 2).
     d : float
-        Mean degree, in ``(0, n - 1]``.
-    rng : None, int or numpy.random.Generator
+        Mean degree, in ``(0, n - 1]`` (``(0, n - 1)`` when ``scaled``: the complete graph
+        ``d = n - 1`` has no fluctuations to scale).
     scaled : bool
         Divide by ``sqrt(n q (1 - q))`` (default), so that the bulk tends to the semicircle on
         ``[-2, 2]`` when ``d`` grows; ``False`` returns the 0/1 adjacency matrix.
+    rng : None, int or numpy.random.Generator
 
     Notes
     -----
@@ -554,10 +592,15 @@ def erdos_renyi(n: int, d: float, rng=None, *, scaled: bool = True) -> np.ndarra
     d = check_real(d, "d", minimum=0.0, maximum=n - 1, strict_min=True)
     if not isinstance(scaled, (bool, np.bool_)):
         raise TypeError(f"scaled must be True or False; got {scaled!r}")
+    if scaled and d >= n - 1:
+        raise ValueError(
+            f"d must be < n - 1 = {n - 1} when scaled=True (the complete graph has q = 1 and "
+            f"zero variance, nothing to scale); got d={d} (use scaled=False for it)"
+        )
     check_dense_size(n)
     rng = as_rng(rng)
     q = d / (n - 1)
     # one uniform per entry of the upper triangle (the diagonal ones are drawn and unused)
     z = (rng.random(n * (n + 1) // 2) < q).astype(np.float64)
-    scale = 1.0 / math.sqrt(n * q * (1.0 - q)) if scaled and q < 1.0 else 1.0
+    scale = 1.0 / math.sqrt(n * q * (1.0 - q)) if scaled else 1.0
     return fill_symmetric(z, scale, 0.0, np.empty((n, n)))

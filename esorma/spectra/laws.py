@@ -240,8 +240,9 @@ class CircularLaw:
 class EllipticLaw:
     """Uniform law on the ellipse with semi-axes ``sigma (1 + tau)`` and ``sigma (1 - tau)``.
 
-    For ``|tau| = 1`` the ellipse degenerates to a segment carrying a semicircle (use
-    :meth:`marginal_real`).
+    For ``|tau| = 1`` the ellipse degenerates to a segment of half-length ``2 sigma`` (on the
+    real axis for ``tau = 1``, the imaginary axis for ``tau = -1``) carrying a semicircle;
+    then ``standardize`` is undefined (raises) and :meth:`segment_coordinates` is used instead.
 
     Examples
     --------
@@ -279,15 +280,31 @@ class EllipticLaw:
     def degenerate(self) -> bool:
         return min(self.semi_axes) <= 1e-12 * self.sigma
 
-    def marginal_real(self) -> SemicircleLaw:
-        """Law of ``Re z`` (a semicircle of radius ``sigma (1 + tau)``); of ``Im z`` for
-        ``tau = -1`` use ``SemicircleLaw(sigma)`` on the imaginary parts."""
-        return SemicircleLaw(sigma=self.sigma * (1 + self.tau) / 2)
-
     def standardize(self, z):
+        """Map to the unit disc (``Re z / a + i Im z / b``); undefined for a segment."""
+        if self.degenerate:
+            raise ValueError(
+                f"the elliptic law with tau={self.tau} is a segment, not an ellipse: it has no "
+                "map to the unit disc (use segment_coordinates)"
+            )
         a, b = self.semi_axes
         z = np.asarray(z)
         return z.real / a + 1j * z.imag / b
+
+    def segment_coordinates(self, z):
+        """Position of ``z`` along the major axis and distance from it, both in units of the
+        half-length ``radius`` (the real axis for ``tau >= 0``, the imaginary one otherwise).
+        For a degenerate law (``|tau| = 1``) the support is ``|t| <= 1, u = 0``.
+
+        Examples
+        --------
+        >>> t, u = EllipticLaw(-1.0).segment_coordinates([1j, 3.0])
+        >>> t.tolist(), u.tolist()
+        ([0.5, 0.0], [0.0, 1.5])
+        """
+        z = np.asarray(z, dtype=complex)
+        along, off = (z.real, z.imag) if self.tau >= 0 else (z.imag, z.real)
+        return along / self.radius, np.abs(off) / self.radius
 
     def radial_cdf(self, rho):
         return np.clip(np.asarray(rho, dtype=float), 0, 1) ** 2
@@ -324,7 +341,9 @@ class RajanAbbottLaw:
     (weights ``w = (f, 1 - f)``, variances ``v = (var_E, var_I)``): the Haagerup-Larsen
     theorem for the R-diagonal matrix ``X D``. It is uniform (``F = rho^2 / r^2``) only when
     ``var_E = var_I``; otherwise eigenvalues pile up towards the centre. An unbalanced mean
-    adds an ``outlier`` at ``sqrt(n) (f mu_E + (1 - f) mu_I)``.
+    adds an ``outlier`` at ``sqrt(n) (f mu_E + (1 - f) mu_I)``. ``note`` states what the law
+    leaves out (for example the escaping eigenvalues of a balanced matrix without the row-sum
+    constraint); it is appended to ``label``.
 
     Examples
     --------
@@ -337,6 +356,7 @@ class RajanAbbottLaw:
     var_e: float
     var_i: float
     outliers: tuple = ()
+    note: str = ""
     kind: ClassVar[str] = "complex"
 
     def __post_init__(self):
@@ -352,7 +372,8 @@ class RajanAbbottLaw:
 
     @property
     def label(self) -> str:
-        return f"Rajan-Abbott disc, radius {self.radius:.3g}"
+        label = f"Rajan-Abbott disc, radius {self.radius:.3g}"
+        return f"{label} ({self.note})" if self.note else label
 
     @property
     def radius(self) -> float:

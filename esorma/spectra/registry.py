@@ -34,7 +34,6 @@ class Ensemble:
     law: Callable  # (n, **params) -> law object
     defaults: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     real_spectrum: bool = True
-    dense: bool = True
     real_matrix: bool = True
 
 
@@ -46,18 +45,20 @@ def _nonsym(m):
     return np.linalg.eigvals(m)
 
 
+_ESCAPING_NOTE = "escaping eigenvalues not modelled (row_sum_zero=False)"
+
+
 def _dale_law(n, f=0.5, mu_e=1.0, mu_i=None, sigma_e=1.0, sigma_i=1.0, balanced=True,
-              row_sum_zero=False, p=1.0):
-    n_e = int(round(f * n))
-    n_i = n - n_e
-    if mu_i is None:
-        mu_i = _ens.dale_mean_inhibitory(f, mu_e, n) if n_i else 0.0
+              row_sum_zero=True, p=1.0):
+    n_e, n_i, mu_i = _ens.dale_counts_and_mu_i(n, f, mu_e, mu_i, balanced)
     var_e = (sigma_e**2 + (1 - p) * mu_e**2) / p
     var_i = (sigma_i**2 + (1 - p) * mu_i**2) / p
-    law = _laws.RajanAbbottLaw(f=n_e / n, var_e=var_e, var_i=var_i)
+    note = "" if row_sum_zero or (mu_e == 0 and mu_i == 0) else _ESCAPING_NOTE
+    law = _laws.RajanAbbottLaw(f=n_e / n, var_e=var_e, var_i=var_i, note=note)
     outlier = (n_e * mu_e + n_i * mu_i) / math.sqrt(n)
     if abs(outlier) > 1.05 * law.radius:
-        law = _laws.RajanAbbottLaw(f=law.f, var_e=var_e, var_i=var_i, outliers=(outlier,))
+        law = _laws.RajanAbbottLaw(f=law.f, var_e=var_e, var_i=var_i, outliers=(outlier,),
+                                   note=note)
     return law
 
 
@@ -106,7 +107,7 @@ ENSEMBLES: dict[str, Ensemble] = {
     "beta-hermite": Ensemble(
         "beta-hermite", "Dumitriu-Edelman tridiagonal beta-Hermite model (O(n) memory)",
         _bh_eigs, lambda n, beta=1.0, sigma=1.0: _laws.SemicircleLaw(sigma),
-        _mp(beta=1.0, sigma=1.0), dense=False),
+        _mp(beta=1.0, sigma=1.0)),
     "ginibre": Ensemble(
         "ginibre", "real Ginibre (i.i.d. Gaussian entries, non-symmetric)",
         lambda n, rng, sigma=1.0: _nonsym(_ens.ginibre(n, sigma=sigma, rng=rng)),
@@ -125,7 +126,7 @@ ENSEMBLES: dict[str, Ensemble] = {
         "dale", "Dale's-law excitatory/inhibitory matrix (Rajan & Abbott 2006)",
         lambda n, rng, **kw: _nonsym(_ens.dale(n, rng=rng, **kw)), _dale_law,
         _mp(f=0.5, mu_e=1.0, mu_i=None, sigma_e=1.0, sigma_i=1.0, balanced=True,
-            row_sum_zero=False, p=1.0), real_spectrum=False),
+            row_sum_zero=True, p=1.0), real_spectrum=False),
     "wishart": Ensemble(
         "wishart", "real Wishart X X^T / m, ratio c = n / m",
         lambda n, rng, c=0.5: _sym(_ens.wishart(n, c, rng=rng)), _wishart_law, _mp(c=0.5)),
@@ -135,8 +136,7 @@ ENSEMBLES: dict[str, Ensemble] = {
         _mp(c=0.5), real_matrix=False),
     "beta-laguerre": Ensemble(
         "beta-laguerre", "Dumitriu-Edelman tridiagonal beta-Laguerre (Wishart) model",
-        _bl_eigs, lambda n, c=0.5, beta=1.0: _wishart_law(n, c), _mp(c=0.5, beta=1.0),
-        dense=False),
+        _bl_eigs, lambda n, c=0.5, beta=1.0: _wishart_law(n, c), _mp(c=0.5, beta=1.0)),
     "hebb": Ensemble(
         "hebb", "Hopfield-Hebb couplings xi^T xi / n with zero diagonal, alpha = P / n",
         lambda n, rng, alpha=0.1: _sym(_ens.hebb_couplings(n, alpha, rng=rng)), _hebb_law,
@@ -217,15 +217,17 @@ class Spectrum:
 
     @property
     def n_outside(self) -> int:
-        """Bulk eigenvalues farther than 5 % of the law's scale outside its support."""
+        """Bulk eigenvalues farther than 5 % of the law's scale outside its support (point
+        masses excluded)."""
         bulk = self.bulk
         if self.is_real:
             lo, hi = self.law.support
             tol = 0.05 * (hi - lo)
-            x = bulk.real
-            for loc, _ in self.law.atoms:
-                x = x[np.abs(x - loc) > 1e-8 * max(1.0, abs(lo), abs(hi))]
+            x = _without_atoms(bulk.real, self.law)
             return int(np.sum((x < lo - tol) | (x > hi + tol)))
+        if getattr(self.law, "degenerate", False):  # a segment (elliptic law, |tau| = 1)
+            t, u = self.law.segment_coordinates(bulk)
+            return int(np.sum((np.abs(t) > 1.05) | (u > 0.05)))
         w = np.abs(self.law.standardize(bulk))
         return int(np.sum(w > 1.05))
 
@@ -246,13 +248,17 @@ class Spectrum:
             "n_outside_support": self.n_outside,
             "seconds": self.seconds,
         }
+        if getattr(law, "note", ""):
+            out["note"] = law.note
         bulk = self.bulk
         if self.is_real:
-            out["edges"] = [float(bulk.real.min()), float(bulk.real.max())]
+            x = _without_atoms(bulk.real, law)  # point masses are not edges
+            out["edges"] = ([float(x.min()), float(x.max())] if x.size
+                            else [float("nan"), float("nan")])
             out["predicted_edges"] = list(law.support)
             if law.atoms:
                 loc, w = law.atoms[0]
-                tol = 1e-8 * max(1.0, *map(abs, law.support))
+                tol = atom_tolerance(law)
                 out["point_mass"] = {"location": loc, "predicted_weight": w,
                                      "weight": float(np.mean(np.abs(bulk - loc) <= tol))}
         else:
@@ -267,6 +273,18 @@ class Spectrum:
                     out["predicted_n_real"] = math.sqrt(2 * self.n * (1 + tau)
                                                         / (math.pi * (1 - tau)))
         return out
+
+
+def atom_tolerance(law) -> float:
+    """Eigenvalues within this distance of a point mass of a real law count as on it."""
+    return 1e-8 * max(1.0, *map(abs, law.support))
+
+
+def _without_atoms(x, law):
+    x = np.asarray(x, dtype=float)
+    for loc, _ in getattr(law, "atoms", ()):
+        x = x[np.abs(x - loc) > atom_tolerance(law)]
+    return x
 
 
 def _num(z):
@@ -314,6 +332,9 @@ def sample_spectrum(ensemble: str, n: int, *, rng=None, **params) -> Spectrum:
     ev = spec.eigenvalues(n, gen, **full)
     seconds = time.perf_counter() - t0
     law = spec.law(n, **full)
+    if ensemble == "dale":  # record the inhibitory mean actually used (balanced: rebalanced)
+        full["mu_i"] = _ens.dale_counts_and_mu_i(n, full["f"], full["mu_e"], full["mu_i"],
+                                                 full["balanced"])[2]
     if law.kind == "real":
         ev = np.sort(np.real(ev))
     fit = goodness_of_fit(ev, law)

@@ -200,6 +200,11 @@ def spacing_ratios(eigenvalues, *, tilde: bool = True) -> np.ndarray:
     a, b = s[1:], s[:-1]
     ok = (a > 0) | (b > 0)
     a, b = a[ok], b[ok]
+    if a.size == 0:
+        raise ValueError(
+            f"spacing ratios need distinct levels; all {x.size} eigenvalues are equal "
+            "(every spacing is 0)"
+        )
     if tilde:
         return np.minimum(a, b) / np.maximum(a, b)
     with np.errstate(divide="ignore"):

@@ -39,6 +39,7 @@ __all__ = [
     "eigenvalue_counts",
     "tridiagonal_density",
     "extreme_eigenvalues",
+    "kth_eigenvalue",
     "tridiagonal_eigenvalues",
     "beta_hermite_density",
     "largest_eigenvalue",
@@ -340,6 +341,27 @@ def extreme_eigenvalues(T, k: int = 1, *, which: str = "largest", rtol: float = 
     for j, index in enumerate(idx):
         out[j] = _kth(T, off2, int(index), lo, hi, pivmin, rtol, points)
     return out
+
+
+def kth_eigenvalue(T, index: int, *, rtol: float = 1e-13, points: int = 16) -> float:
+    """The eigenvalue of 0-based ``index`` in ascending order, by multisection on Sturm counts
+    (``O(n)`` memory; the cost does not depend on ``index``).
+
+    Examples
+    --------
+    >>> T = Tridiagonal(np.array([1.0, 2.0, 3.0]), np.zeros(2))
+    >>> round(kth_eigenvalue(T, 1), 12)
+    2.0
+    """
+    T = _as_tridiagonal(T)
+    index = check_int(index, "index", minimum=0, maximum=T.n - 1)
+    rtol = check_real(rtol, "rtol", minimum=0.0, strict_min=True)
+    points = check_int(points, "points", minimum=1)
+    lo, hi = T.gershgorin()
+    span = max(hi - lo, 1e-300)
+    lo, hi = lo - 1e-12 * span, hi + 1e-12 * span
+    off2 = np.ascontiguousarray(T.offdiag * T.offdiag)
+    return float(_kth(T, off2, index, lo, hi, _pivmin(T), rtol, points))
 
 
 def tridiagonal_eigenvalues(T) -> np.ndarray:
