@@ -22,7 +22,12 @@ Storage and resume
     kill at any moment loses at most the points still running. A commit costs one copy of the
     file, so per-point results should stay small (overlaps, counters; not networks). Only the
     coordinating process writes; workers return their arrays. A lock file (``<name>.lock``,
-    ``fcntl.flock``) refuses a second concurrent run on the same results file.
+    ``fcntl.flock``), taken once the executor is connected and removed on release, refuses a
+    second concurrent run on the same results file; under it, commit copies (``.<name>.*.tmp``)
+    left by a run killed mid-commit are deleted. When a point fails (or on Ctrl-C), points not
+    yet started are cancelled, running ones are awaited and every point that succeeded is
+    committed before the error is re-raised (with Dask only the points already finished are
+    kept).
 
     Rerunning with the same config and seed skips every point already in the file; a file
     written with another kind, config or seed is refused with the list of differing keys.
@@ -437,24 +442,61 @@ def _commit(path: Path, point: GridPoint, output: PointOutput) -> None:
 
 @contextlib.contextmanager
 def _lock(path: Path):
+    """Hold ``<name>.lock`` (``fcntl.flock``) for the duration; remove it on release.
+
+    The lock file is unlinked while the lock is still held. A process that opened the old
+    file just before the unlink would then lock an orphaned inode, so after taking the lock
+    the path is checked to still name the locked inode (otherwise: retry with a fresh file).
+    """
     try:
         import fcntl
     except ImportError:  # pragma: no cover - not POSIX
         yield
         return
     lock_path = path.with_name(path.name + ".lock")
-    fh = open(lock_path, "a")
-    try:
+    for _attempt in range(20):
+        fh = open(lock_path, "a")
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
+            fh.close()
             raise ValueError(
                 f"results file {str(path)!r} is being written by another run (lock "
                 f"{str(lock_path)!r} is held); wait for it or choose another file"
             ) from exc
+        try:
+            same = os.stat(lock_path).st_ino == os.fstat(fh.fileno()).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        fh.close()  # the previous holder removed this lock file: take a fresh one
+    else:  # pragma: no cover - pathological churn
+        raise ValueError(f"could not take the lock {str(lock_path)!r}; try again")
+    try:
+        _remove_stale_temporaries(path)
         yield
     finally:
+        with contextlib.suppress(OSError):
+            os.unlink(lock_path)  # still holding the flock: nobody else is inside
         fh.close()
+
+
+def _remove_stale_temporaries(path: Path) -> list[Path]:
+    """Delete ``.<name>.*.tmp`` commit copies left beside ``path`` by a killed run.
+
+    Called under the lock, when no other run can be committing to ``path``.
+    """
+    removed = []
+    if not path.parent.is_dir():
+        return removed
+    import glob
+
+    for tmp in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+            removed.append(tmp)
+    return removed
 
 
 def _as_output(value) -> PointOutput:
@@ -498,6 +540,18 @@ class _Runner:
 
             return as_completed(futures, loop=self.client.loop)
         return cf.as_completed(futures)
+
+    def drain(self, futures):
+        """Cancel the futures that have not started and wait for the running ones.
+
+        concurrent.futures executors only: a Dask client cannot tell queued from running
+        tasks, so there only the futures already finished are kept.
+        """
+        if self.client is not None:
+            return
+        for fut in futures:
+            fut.cancel()
+        cf.wait(list(futures))
 
     def close(self):
         if self.name == "processes" and self.executor is not None:
@@ -682,21 +736,31 @@ def run_sweep(
         )
     t0 = time.perf_counter()
     path = None if path is None else Path(path)
+
+    def finished_keys() -> set[str]:
+        if path is not None and path.exists():
+            return check_results_file(path, kind=kind, config=config or {}, seed=seed)
+        return set()
+
+    # A first look without the lock: a mismatched file is refused and a finished study returns
+    # before any executor is started. The authoritative check is repeated under the lock.
+    done = finished_keys()
+    if all(p.key in done for p in points):
+        return SweepReport(path, len(points), len(points), 0, time.perf_counter() - t0, "none")
     with contextlib.ExitStack() as stack:
-        done: set[str] = set()
+        # Connect first: an unreachable scheduler must leave the file system untouched (no
+        # results file, no lock file).
+        runner = stack.enter_context(open_executor(
+            workers=workers, scheduler=scheduler, dask=dask, executor=executor, timeout=timeout))
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
             stack.enter_context(_lock(path))
-            if path.exists():
-                done = check_results_file(path, kind=kind, config=config or {}, seed=seed)
+            done = finished_keys()
         pending = [p for p in points if p.key not in done]
         n_skipped = len(points) - len(pending)
         if not pending:
             return SweepReport(path, len(points), n_skipped, 0, time.perf_counter() - t0,
                                "none")
-        # Connect first: an unreachable scheduler must leave the file system untouched.
-        runner = stack.enter_context(open_executor(
-            workers=workers, scheduler=scheduler, dask=dask, executor=executor, timeout=timeout))
         if path is not None and not path.exists():
             _create_file(path, kind=kind, config=config or {}, seed=seed)
         bar = stack.enter_context(_progress(len(points), n_skipped, desc, progress))
@@ -723,11 +787,14 @@ def run_sweep(
             try:
                 for fut in runner.as_completed(list(futures)):
                     commit(futures[fut], fut.result())
-            except BaseException as exc:  # keep every finished point, then re-raise
+            except BaseException as exc:  # keep every point that succeeds, then re-raise
                 error = exc
+                with contextlib.suppress(BaseException):
+                    runner.drain(futures)  # points already running finish and are kept
                 for fut, p in futures.items():
                     with contextlib.suppress(BaseException):
-                        if p.key not in committed and fut.done() and fut.exception() is None:
+                        if p.key not in committed and fut.done() and not fut.cancelled() \
+                                and fut.exception() is None:
                             commit(p, fut.result())
                     with contextlib.suppress(BaseException):
                         fut.cancel()

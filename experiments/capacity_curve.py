@@ -3,18 +3,26 @@
 For N in a list and α = P/N on a grid: networks storing P random patterns, zero-temperature
 asynchronous dynamics started from stored patterns, final overlaps. Outputs (in ``--out``):
 
-``capacity.h5``          raw results of every grid point (resumable: rerun the same command)
+``capacity.h5``          raw results of every grid point (resumable: rerun the same command;
+                         ``--quick`` writes ``capacity-quick.h5`` so it never collides with the
+                         full study)
 ``capacity.png``         m(α) per N with the replica-symmetric m(α); retrieved fraction;
-                         α_c(N) vs N^(-1/2) with the extrapolation
+                         α_c(N) vs N^(-1/2) with the extrapolation (legend: statistical and
+                         systematic error)
 ``capacity_map.h5/png``  with ``--temperatures``: the (α, T) retrieval map (Glauber dynamics)
-                         against the AGS line T_M(α)
-``summary.json``         α_c(N), the extrapolations in N^(-1/2) and 1/N, theory, timings
+                         against the AGS line T_M(α); at T > 0 a probe counts as retrieved when
+                         its overlap exceeds half the RS retrieval overlap m_RS(α, T)
+``summary.json``         α_c(N) ± σ, the extrapolations in N^(-1/2) and 1/N, theory, timings
 
-Expected (measured, seed 2026, 4 networks × 20 probes): α_c(N) = 0.174, 0.165, 0.156, 0.151
-for N = 500, 1000, 2000, 4000, linear in N^(-1/2) (χ² = 0.3 for 2 degrees of freedom), which
-extrapolates to 0.138 ± 0.002 — the replica-symmetric 0.1379, just below the literature's
-0.14–0.145; the 1/N fit is curved (χ² = 2.9) and lands higher (0.149). The mean overlap below
-α_c follows the RS m(α) closely (0.998 at α = 0.10).
+How to read the numbers. α_c(N) is located by linear interpolation on the α grid, so its error
+is at least (grid step)/√12 ≈ 0.003 for the default step 0.01, combined with the binomial
+(Wilson) error of the retrieved fraction. An earlier run (seed 2026, 4 networks × 20 probes)
+gave α_c(N) ≈ 0.174, 0.165, 0.156, 0.151 for N = 500 … 4000. With only a few sizes and
+per-size errors of ~0.003, a line in N^(-1/2) and a line in 1/N both fit: the N^(-1/2) fit
+extrapolates near 0.138, the 1/N fit near 0.149. The difference (~0.01) is reported as the
+systematic error of α_∞ next to its statistical error; the data are compatible with the
+replica-symmetric 0.1379 and with the literature's 0.14–0.145, and do not distinguish them.
+The mean overlap below α_c follows the RS m(α) closely (0.998 at α = 0.10).
 
 Usage::
 
@@ -62,6 +70,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    """Run the study; returns 0, or 2 (with a message on stderr) for bad input, a results file
+    written with another config, or an unreachable Dask scheduler."""
+    args = build_parser().parse_args(argv)
+    from esorma.sweeps import SchedulerError
+
+    try:
+        return _main(args)
+    except (ValueError, TypeError, MemoryError, SchedulerError) as exc:
+        print(f"capacity_curve: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _main(args) -> int:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -81,18 +102,25 @@ def main(argv=None) -> int:
     from esorma.io import atomic_write, to_jsonable
     from esorma.plotting.capacity import capacity_figure, plot_retrieval_map
 
-    args = build_parser().parse_args(argv)
+    from esorma._validation import check_real
+
     base = QUICK if args.quick else FULL
-    args.out.mkdir(parents=True, exist_ok=True)
+    check_real(args.threshold, "--threshold", minimum=0.0, maximum=1.0, strict_min=True)
     run = dict(workers=args.workers, scheduler=args.scheduler, dask=args.dask,
                progress=not args.quiet)
+    # `is not None`, not `or`: an explicit 0 must be refused by the validation, not replaced.
     cfg = CapacityConfig(
-        n_neurons=args.n_neurons or base["n_neurons"], alphas=parse_alphas(args.alphas),
-        rule=args.rule, n_networks=args.networks or base["networks"],
-        n_probes=args.probes or base["probes"], corruption=args.corruption,
+        n_neurons=args.n_neurons if args.n_neurons is not None else base["n_neurons"],
+        alphas=parse_alphas(args.alphas), rule=args.rule,
+        n_networks=args.networks if args.networks is not None else base["networks"],
+        n_probes=args.probes if args.probes is not None else base["probes"],
+        corruption=args.corruption,
     )
+    suffix = "-quick" if args.quick else ""
+    h5_name, map_name = f"capacity{suffix}.h5", f"capacity_map{suffix}.h5"
+    args.out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    res = capacity_sweep(cfg, seed=args.seed, path=args.out / "capacity.h5", **run)
+    res = capacity_sweep(cfg, seed=args.seed, path=args.out / h5_name, **run)
     s = res.summary(threshold=args.threshold)
     est = estimate_capacity(s)
     fits = {}
@@ -104,42 +132,46 @@ def main(argv=None) -> int:
     fig = capacity_figure(s, est, fits[0.5])
     fig.suptitle(f"Hopfield ({cfg.rule}) capacity: {cfg.n_networks} networks × {cfg.n_probes} "
                  f"probes per point, seed {args.seed}", y=1.02)
-    figs = [save_figure(fig, args.out / "capacity.png")]
+    figs = [save_figure(fig, args.out / f"capacity{suffix}.png")]
     summary = report_dict(res, {"summary": s, "estimates": [est], "extrapolation": fits[0.5]})
     summary["extrapolation_1_over_N"] = None if fits[1.0] is None else {
         "alpha_inf": fits[1.0].alpha_inf, "alpha_inf_err": fits[1.0].alpha_inf_err,
-        "chi2": fits[1.0].chi2}
+        "systematic_err": fits[1.0].systematic_err, "chi2": fits[1.0].chi2}
     summary["rs_alpha_c"] = theory_alpha_c()
 
     if args.temperatures:
         mcfg = CapacityConfig(n_neurons=[args.map_n], alphas=parse_alphas(args.map_alphas),
                               temperatures=args.temperatures, n_networks=1,
                               n_probes=base["probes"], max_sweeps=60)
-        mres = capacity_sweep(mcfg, seed=args.seed, path=args.out / "capacity_map.h5", **run)
+        mres = capacity_sweep(mcfg, seed=args.seed, path=args.out / map_name, **run)
         ms = mres.summary(threshold=args.threshold)
         fig, ax = plt.subplots(figsize=(7, 5))
         plot_retrieval_map(ms, ax)
-        figs.append(save_figure(fig, args.out / "capacity_map.png"))
+        figs.append(save_figure(fig, args.out / f"capacity_map{suffix}.png"))
         summary["map"] = {"n": args.map_n, "temperatures": list(mcfg.temperatures),
-                          "retrieved_fraction": np.round(ms.retrieved_fraction[0], 3)}
+                          "criterion": f"T = 0: m > {ms.threshold:g}; T > 0: m > "
+                                       f"{ms.relative_threshold:g} m_RS(alpha, T)",
+                          "retrieved_fraction": np.round(ms.retrieved_fraction[0], 3),
+                          "mean_overlap": np.round(ms.mean_overlap[0], 4)}
     summary["seconds_total"] = time.perf_counter() - t0
     summary["figures"] = [str(f) for f in figs]
-    with atomic_write(args.out / "summary.json") as tmp:
+    with atomic_write(args.out / f"summary{suffix}.json") as tmp:
         tmp.write_text(json.dumps(to_jsonable(summary), indent=2, sort_keys=True))
 
     print(f"capacity curve: N = {list(cfg.n_neurons)}, {len(cfg.alphas)} loads, "
           f"{cfg.n_networks} networks x {cfg.n_probes} probes, seed {args.seed}")
     for i, n in enumerate(est.n_neurons):
-        print(f"  N = {int(n):6d}  alpha_c = {est.alpha_c[i]:.4f} "
-              f"[{est.alpha_c_low[i]:.4f}, {est.alpha_c_high[i]:.4f}]  ({est.status[i]})")
+        print(f"  N = {int(n):6d}  alpha_c = {est.alpha_c[i]:.4f} +- {est.sigma[i]:.4f}  "
+              f"({est.status[i]})")
     for expo, fit in fits.items():
         if fit is not None:
             print(f"  extrapolation in N^-{expo:g}: alpha_c(inf) = {fit.alpha_inf:.4f} +- "
-                  f"{fit.alpha_inf_err:.4f} (chi2 = {fit.chi2:.2f}, {fit.n_used} sizes)")
+                  f"{fit.alpha_inf_err:.4f} (stat) +- {fit.systematic_err:.4f} (syst) "
+                  f"(chi2 = {fit.chi2:.2f}, {fit.n_used} sizes)")
     print(f"  replica symmetric {summary['rs_alpha_c']:.4f}; literature "
           f"{LITERATURE_ALPHA_C[0]}-{LITERATURE_ALPHA_C[1]}")
-    print(f"  {summary['seconds_total']:.1f} s; wrote {args.out}/capacity.h5, "
-          + ", ".join(Path(f).name for f in figs) + ", summary.json")
+    print(f"  {summary['seconds_total']:.1f} s; wrote {args.out}/{h5_name}, "
+          + ", ".join(Path(f).name for f in figs) + f", summary{suffix}.json")
     return 0
 
 

@@ -334,3 +334,123 @@ def test_plot_functions_label_axes():
     ax = plot_retrieval_map(s, theory=False)
     assert ax.get_ylabel() == "temperature T"
     plt.close(ax.figure)
+
+
+# --------------------------------------------------------------------------- review fixes
+
+
+def test_alpha_c_error_is_at_least_the_grid_resolution():
+    # Fractions [1, 1, 0, 0] at α = 0.13 … 0.16 (step 0.01): the Wilson bounds all cross in
+    # the same interval (σ ~ 1e-4), but the crossing is only known to step/√12 = 0.00289.
+    s = summarize(_fake_results([1.0, 1.0, 0.0, 0.0], alphas=(0.13, 0.14, 0.15, 0.16)))
+    est = estimate_capacity(s)
+    assert est.alpha_c[0] == pytest.approx(0.145)
+    assert est.grid_step[0] == pytest.approx(0.01)
+    assert est.sigma_stat[0] < 1e-3  # what the old error bar reported
+    assert est.sigma[0] >= 0.01 / np.sqrt(12) - 1e-12
+    assert est.sigma[0] == pytest.approx(np.hypot(est.sigma_stat[0], 0.01 / np.sqrt(12)))
+    # Sizes with grid-limited errors get honest weights and a systematic error from the other
+    # scaling law (difference of the N^-1/2 and 1/N extrapolations).
+    n = np.array([1000, 2000, 4000])
+    ac = np.array([0.165, 0.156, 0.151])
+    est3 = CapacityEstimate(n, ac, ac - 1e-4, ac + 1e-4, ("ok",) * 3, grid_step=np.full(3, 0.01))
+    np.testing.assert_allclose(est3.sigma, np.hypot(1e-4, 0.01 / np.sqrt(12)))
+    ex = extrapolate_capacity(est3)
+    np.testing.assert_allclose(ex.sigma, est3.sigma)
+    alt = extrapolate_capacity(est3, exponent=1.0)
+    assert ex.alt_exponent == 1.0 and alt.alt_exponent == 0.5
+    assert ex.alpha_inf_alt == pytest.approx(alt.alpha_inf)
+    assert ex.systematic_err == pytest.approx(abs(ex.alpha_inf - alt.alpha_inf))
+    assert ex.systematic_err > 0.005  # the two laws really disagree here
+    # Statistical error from grid-limited σ (~0.003 per size) is far above the old ~1e-4.
+    assert ex.alpha_inf_err > 0.005
+
+
+def _thermal_results(overlaps, n=2000, alpha=0.002, temperature=0.7):
+    from esorma.sweeps import StoredPoint
+
+    cfg = CapacityConfig([n], [alpha], temperatures=[temperature], n_probes=len(overlaps))
+    m = np.asarray(overlaps, dtype=float)[None, :]
+    arrays = {"overlap": m, "pattern_fixed_point": np.ones_like(m, bool),
+              "wrong_fraction": (1 - m) / 2}
+    return CapacityResults(cfg, 0, {(n, alpha, temperature): StoredPoint("k", {}, arrays, {})})
+
+
+def test_retrieval_at_finite_temperature_is_relative_to_the_rs_overlap():
+    # N = 2000, α = 0.002, T = 0.7: inside the AGS retrieval phase (T_M(0.002) ≈ 0.91), where
+    # the thermal overlap m_RS ≈ 0.82 < 0.9. Simulated mean 0.826 must count as retrieved;
+    # an overlap of 0.1 (paramagnet-like) must not.
+    replica = pytest.importorskip("esorma.replica")
+    m_rs = float(replica.retrieval_overlap([0.002], T=0.7)[0])
+    assert 0.78 < m_rs < 0.86
+    s = summarize(_thermal_results([0.826, 0.81, 0.84, 0.1]))
+    assert s.retrieval_threshold[0, 0, 0] == pytest.approx(0.5 * m_rs)
+    assert s.retrieved_fraction[0, 0, 0] == pytest.approx(0.75)
+    # At T = 0 the absolute threshold is unchanged.
+    s0 = summarize(_fake_results([1.0, 0.8, 0.4, 0.0]), threshold=0.9)
+    assert np.all(s0.retrieval_threshold == 0.9)
+    # Beyond T_M (no retrieval solution): the threshold falls back to relative_threshold.
+    from esorma.capacity import retrieval_thresholds
+
+    assert retrieval_thresholds([0.2], 0.5).tolist() == [0.5]
+    with pytest.raises(ValueError, match="relative_threshold"):
+        summarize(_thermal_results([0.8]), relative_threshold=1.0)
+    # No convergence diagnostics at T > 0: NaN, not a made-up fraction.
+    assert np.isnan(s.converged_fraction[0, 0, 0]) and np.isnan(s.mean_sweeps[0, 0, 0])
+
+
+def test_glauber_points_store_no_invented_convergence_diagnostics():
+    # N = 200, α = 0.05, T = 0 and 0.3, 4 probes, 10 sweeps, seed 0: at T > 0 the point has
+    # no `converged`/`sweeps` datasets and the summary reports NaN for them.
+    pytest.importorskip("esorma.dynamics.stochastic")
+    cfg = CapacityConfig([200], [0.05], temperatures=[0.0, 0.3], n_probes=4, max_sweeps=10)
+    res = capacity_sweep(cfg, seed=0)
+    hot = res.points[(200, 0.05, 0.3)].arrays
+    cold = res.points[(200, 0.05, 0.0)].arrays
+    assert "converged" not in hot and "sweeps" not in hot
+    assert "converged" in cold and cold["sweeps"].shape == (1, 4)
+    s = res.summary()
+    assert s.converged_fraction[0, 0, 0] == 1.0 and np.isnan(s.converged_fraction[0, 0, 1])
+    assert np.isnan(s.mean_sweeps[0, 0, 1])
+
+
+def test_cli_validates_threshold_and_exponent_before_computing(tmp_path, capsys):
+    for opt, val, match in (("--threshold", "1.5", "--threshold must be"),
+                            ("--exponent", "0", "--exponent must be")):
+        out = tmp_path / f"v{opt[2:]}.h5"
+        rc, cap = _cli(SMALL + ["--out", str(out), "--quiet", opt, val], capsys)
+        assert rc == 2 and match in cap.err, cap.err
+        assert not out.exists()  # nothing was computed
+
+
+def _experiment():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "experiments" / "capacity_curve.py"
+    spec = importlib.util.spec_from_file_location("capacity_curve_experiment", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_experiment_bad_input_and_quick_file_name(tmp_path, capsys):
+    exp = _experiment()
+
+    def args(probes="3", networks="1", quick=True):
+        return (["-N", "200", "--alphas", "0.05", "0.3", "--probes", probes, "--networks",
+                 networks, "--quiet", "--out", str(tmp_path)] + (["--quick"] if quick else []))
+
+    assert exp.main(args()) == 0
+    assert (tmp_path / "capacity-quick.h5").exists() and not (tmp_path / "capacity.h5").exists()
+    capsys.readouterr()
+    # Same folder, other config under the quick file name: refused with a message, exit 2.
+    assert exp.main(args(probes="4")) == 2
+    err = capsys.readouterr().err
+    assert "Differing keys" in err and "Traceback" not in err
+    # An explicit 0 is refused, not silently replaced by the default.
+    assert exp.main(args(networks="0", quick=False)) == 2
+    assert "n_networks must be >= 1" in capsys.readouterr().err
+    assert exp.main(args(probes="0", quick=False)) == 2
+    assert "n_probes must be >= 1" in capsys.readouterr().err
+    assert not (tmp_path / "capacity.h5").exists()

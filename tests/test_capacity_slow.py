@@ -28,6 +28,8 @@ def test_crossing_window_and_extrapolation_over_sizes():
     assert est.alpha_c[0] > est.alpha_c[2]
     ex = extrapolate_capacity(est, exponent=0.5)
     assert 0.13 < ex.alpha_inf < 0.155, ex
+    # The systematic error (N^-1/2 vs 1/N extrapolation) is reported and not negligible.
+    assert np.isfinite(ex.systematic_err) and ex.systematic_err > 0, ex
 
 
 def test_n_20000_fits_in_memory_and_runs():

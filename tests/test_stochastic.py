@@ -12,7 +12,13 @@ from esorma.dynamics.stochastic import anneal, annealing_schedule, glauber, metr
 from esorma.dynamics.tempering import parallel_tempering, temperature_ladder
 from esorma.patterns import random_patterns
 from esorma.thermo.data import sk_couplings
-from esorma.thermo.exact import all_states, exact, exact_distribution, ground_states, state_codes
+from esorma.thermo.enumeration import (
+    all_states,
+    exact,
+    exact_distribution,
+    ground_states,
+    state_codes,
+)
 from esorma.thermo.mean_field import mean_field_overlap
 
 ALPHA = 1e-3  # significance level of every chi-square test below (seeds fixed: deterministic)
@@ -122,19 +128,34 @@ def test_retrieval_overlap_matches_mean_field_theory():
         assert abs(res.estimate("overlap", pattern=1).mean) < 0.08
 
 
-def test_sk_annealing_approaches_parisi_energy_from_above():
-    # SK N = 400, 16 chains, linear schedule 2 → 0 over 1500 sweeps. Finite-N ground states
-    # lie about 0.7 N^(-2/3) ≈ 0.013 above −0.7633, and annealing stops above them: we require
-    # −0.7633 − 0.03 < e < −0.70 per spin for every chain, and slower is better than faster.
+def test_sk_annealing_improves_with_slower_schedules_toward_parisi_energy():
+    # SK N = 400, 16 chains, linear schedules 2 → 0 over 15, 150 and 1500 sweeps. Annealing
+    # approaches from above only the instance's OWN ground energy, which for finite N lies on
+    # average at −0.7633 + 0.7 N^(-2/3) ≈ −0.750 but fluctuates from instance to instance by
+    # ~N^(-3/4) ≈ 0.01, so one instance CAN lie below the N → ∞ Parisi value −0.7633. What
+    # we test: slower schedules give lower energies (approach from above in schedule length),
+    # the slow one within 0.04 of −0.7633 (measured: −0.743..−0.728 for this seed), and a loose
+    # sanity floor −0.7633 − 0.03 (~3σ of the instance spread below the finite-N mean; not a
+    # bound that finite N must obey).
     n = 400
     J = sk_couplings(n, rng=42)
-    slow = anneal(J, annealing_schedule(2.0, 0.0, 1500), n_chains=16, rng=1)
-    fast = anneal(J, annealing_schedule(2.0, 0.0, 15), n_chains=16, rng=1)
-    e_slow = slow.energies / n
-    assert np.all(e_slow > -0.7633 - 0.03)
-    assert np.all(e_slow < -0.70)
-    assert e_slow.mean() < fast.energies.mean() / n - 0.01
-    assert slow.temperatures[-1] == 0.0
+    e = {sw: anneal(J, annealing_schedule(2.0, 0.0, sw), n_chains=16, rng=1).energies / n
+         for sw in (15, 150, 1500)}
+    assert e[1500].mean() < e[150].mean() - 0.005 < e[15].mean() - 0.01
+    assert np.all(e[1500] > -0.7633 - 0.03)
+    assert np.all(e[1500] < -0.7633 + 0.04)
+
+
+def test_annealing_energies_lie_above_the_exact_ground_energy():
+    # The genuine "from above" property, on an instance whose ground energy is known by
+    # enumeration (N = 16): every final energy is the energy of a real state, hence >= E0.
+    J = sk_couplings(16, rng=11)
+    e0, _ = ground_states(J)
+    res = anneal(J, annealing_schedule(2.0, 0.0, 300), n_chains=16, rng=2)
+    s = res.states.astype(float)
+    np.testing.assert_allclose(res.energies, -0.5 * np.einsum("bi,ij,bj->b", s, J, s))
+    assert np.all(res.energies >= e0 - 1e-9)
+    assert np.any(np.isclose(res.energies, e0))  # 16 slow anneals of 16 spins find it
 
 
 def test_parallel_tempering_finds_exact_ground_state_of_20_spins():
@@ -302,9 +323,109 @@ def test_bad_input():
 
 @pytest.mark.slow
 def test_sk_annealing_large_n_close_to_parisi_energy():
-    # N = 1000, 4000 sweeps (about 5 s): finite-N ground states lie ~0.7 N^(-2/3) = 0.007
-    # above −0.7633; slow annealing reaches within 0.03 of it and never below −0.7633 − 0.015.
+    # N = 1000, 4000 sweeps (about 5 s): finite-N ground states lie on average ~0.7 N^(-2/3)
+    # = 0.007 above −0.7633, with instance-to-instance spread ~N^(-3/4) ≈ 0.006; slow
+    # annealing reaches within 0.03 of −0.7633. The floor −0.7633 − 0.015 (~2.5σ below the
+    # finite-N mean, more below where annealing stops) is a sanity check, not a bound.
     n = 1000
     res = anneal(sk_couplings(n, rng=5), annealing_schedule(2.0, 0.0, 4000), n_chains=4, rng=1)
     e = res.energies / n
     assert np.all(e > -0.7633 - 0.015) and np.all(e < -0.7633 + 0.03)
+
+
+# --------------------------------------------------------------------------- review fixes
+
+
+def test_error_bar_and_rhat_see_chains_stuck_in_different_states():
+    # N = 1000 Hebb, P = 3, T = 0.5, 8 random starts: chains fall into different retrieval
+    # states (m ≈ ±0.96 or a mixture/0), so the mean overlap with pattern 0 is meaningless
+    # and the error bar must cover the spread of the chain means; R̂ flags it.
+    xi = random_patterns(3, 1000, rng=0)
+    net = Hopfield.from_patterns(xi)
+    res = glauber(net, 0.5, n_sweeps=300, n_chains=8, burn_in=100, rng=1)
+    x = res.series("overlap", pattern=0)
+    means = x.mean(axis=0)
+    assert means.max() - means.min() > 0.5  # the chains really disagree (seeded)
+    est = res.estimate("overlap", pattern=0)
+    assert est.error >= means.std(ddof=1) / np.sqrt(8) - 1e-12
+    assert est.rhat > 1.05 and not est.reliable
+    # chains started in the same retrieval state agree: R̂ ≈ 1, reliable, small error
+    ok = glauber(net, 0.5, n_sweeps=2000, states=xi[0], n_chains=8, burn_in=100,
+                 rng=1).estimate("overlap", pattern=0)
+    assert ok.rhat < 1.05 and ok.reliable and ok.error < 0.005
+    assert abs(ok.mean - mean_field_overlap(0.5)) < 0.01
+    # one chain: R̂ undefined (NaN), the old rule applies
+    one = estimate(np.random.default_rng(0).normal(size=3000))
+    assert np.isnan(one.rhat) and one.reliable
+
+
+def test_zero_temperature_uses_the_full_field_with_diagonal():
+    # Random symmetric J (N = 12) with J_ii = 1. The library's zero-T rule (DESIGN.md,
+    # esorma.dynamics.run, Hopfield.is_fixed_point) uses h = J s including J_ii.
+    from esorma.dynamics import run
+
+    rng = np.random.default_rng(5)
+    a = rng.normal(size=(12, 12))
+    J = (a + a.T) / np.sqrt(2 * 12)
+    np.fill_diagonal(J, 1.0)
+    net = Hopfield(J)
+    res = glauber(J, 0.0, n_sweeps=200, n_chains=16, rng=0)
+    assert np.all(net.is_fixed_point(res.states))
+    # every fixed point of the full rule stays put at T = 0 (without J_ii, many would move)
+    S = all_states(12)
+    fps = S[net.is_fixed_point(S)]
+    moved_without_diag = ~Hopfield(J - np.eye(12)).is_fixed_point(fps)
+    assert moved_without_diag.sum() > 10  # the test has power: these states differ
+    for mode in ("async", "sync"):
+        out = sample(J, 0.0, n_sweeps=3, states=fps, mode=mode, rng=0)
+        np.testing.assert_array_equal(out.states, fps)
+    # one sequential sweep / one synchronous step is exactly esorma.dynamics.run's
+    starts = S[rng.choice(S.shape[0], 64, replace=False)]
+    for mode in ("async", "sync"):
+        ours = sample(J, 0.0, n_sweeps=1, states=starts, mode=mode, order="sequential", rng=0)
+        ref = run(net, starts, mode=mode, order="sequential", max_sweeps=1)
+        np.testing.assert_array_equal(ours.states, ref.states)
+
+
+def test_order_names_mean_what_run_means():
+    # Metropolis at T = 1e12 flips every visited spin (probability exp(-2x/T) ≈ 1): one sweep
+    # in "random" (= a fresh permutation per sweep, as in esorma.dynamics.run) visits every
+    # spin exactly once, so all spins flip; "uniform" (sites with replacement) leaves about
+    # N/e spins unvisited and visits others twice.
+    from esorma.dynamics.stochastic import ORDERS
+
+    J = sk_couplings(200, rng=0)
+    s0 = np.where(np.random.default_rng(1).random((4, 200)) < 0.5, -1, 1).astype(np.int8)
+    for order in ("random", "permutation", "sequential"):
+        res = metropolis(J, 1e12, n_sweeps=1, states=s0, order=order, rng=2)
+        np.testing.assert_array_equal(res.states, -s0)
+        assert res.order == order
+    uni = metropolis(J, 1e12, n_sweeps=1, states=s0, order="uniform", rng=2)
+    same = (uni.states == s0).mean()
+    assert 0.5 < same < 0.65  # P(even number of visits) = (1 + e^-2) / 2 ≈ 0.57 at large N
+    assert set(ORDERS) == {"random", "sequential", "uniform", "permutation"}
+    with pytest.raises(ValueError, match="order must be one of"):
+        glauber(J, 1.0, n_sweeps=1, order="shuffled")
+
+
+def test_boltzmann_machine_objects_are_accepted():
+    from esorma.thermo.data import random_boltzmann_model
+
+    bm = random_boltzmann_model(6, rng=0)
+    th = exact(bm, [1.0])
+    np.testing.assert_allclose(th.log_z[0], bm.log_partition())
+    res = glauber(bm, 1.0, n_sweeps=20, n_chains=2, rng=0)
+    assert res.states.shape == (2, 6)
+    pt = parallel_tempering(bm, [0.5, 1.0], n_sweeps=20, rng=0)
+    assert pt.states.shape[-1] == 6
+    _, p, _ = exact_distribution(bm, 1.0)
+    np.testing.assert_allclose(p.sum(), 1.0)
+
+
+def test_acceptance_rates_are_nan_when_no_swap_was_tried():
+    J = sk_couplings(10, rng=0)
+    none = parallel_tempering(J, [0.5, 1.0, 2.0], n_sweeps=3, exchange_every=10, rng=0)
+    assert none.attempted.sum() == 0
+    assert none.acceptance_rates.shape == (2,) and np.all(np.isnan(none.acceptance_rates))
+    some = parallel_tempering(J, [0.5, 1.0, 2.0], n_sweeps=20, rng=0)
+    assert np.all(np.isfinite(some.acceptance_rates))

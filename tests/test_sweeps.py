@@ -6,6 +6,7 @@ import hashlib
 import subprocess
 import sys
 import textwrap
+import time
 
 import h5py
 import numpy as np
@@ -122,8 +123,8 @@ def test_file_layout_and_resume_skips_finished_points(tmp_path):
     for p in pts:
         np.testing.assert_array_equal(stored[p.key].arrays["values"], p.rng().random(2))
         assert stored[p.key].coords == p.coords
-    # Nothing left: no temporary files beside the results.
-    assert sorted(x.name for x in tmp_path.iterdir()) == ["s.h5", "s.h5.lock"]
+    # Nothing left: no temporary files and no lock file beside the results.
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["s.h5"]
 
 
 def test_injected_failure_keeps_finished_points_and_resume_is_identical(tmp_path):
@@ -180,6 +181,71 @@ def test_second_concurrent_run_is_refused(tmp_path):
                       kind="demo", config={}, seed=0, progress=False)
 
 
+def test_failure_waits_for_running_points_and_commits_them(tmp_path):
+    # Point x=0 fails at once while x=1 is still running on the other thread: x=1 must be
+    # awaited and committed (before the fix it finished after the failure and was dropped);
+    # x=2.. are cancelled before they start.
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    started = threading.Event()
+
+    def f(p):
+        if p.index == 0:
+            started.wait(5)
+            raise RuntimeError("injected failure")
+        if p.index == 1:
+            started.set()
+            time.sleep(0.4)
+        return _example_point(p)
+
+    pts = grid_points({"x": list(range(6))}, seed=2)
+    path = tmp_path / "s.h5"
+    with ThreadPoolExecutor(2) as ex:
+        with pytest.raises(RuntimeError, match="injected"):
+            run_sweep(f, pts, path=path, kind="demo", config={}, seed=2, executor=ex,
+                      progress=False)
+    stored = load_points(path)[1]
+    assert "x=1" in stored
+    np.testing.assert_array_equal(stored["x=1"].arrays["values"], pts[1].rng().random(2))
+    assert "x=0" not in stored
+
+
+def test_stale_commit_copies_are_removed_under_the_lock(tmp_path):
+    # A run SIGKILLed inside a commit leaves ".<name>.<random>.tmp"; the next run removes it
+    # (and only it: other files' temporaries are not touched).
+    path = tmp_path / "s.h5"
+    pts = grid_points({"x": [1, 2]}, seed=0)
+    run_sweep(_example_point, pts[:1], path=path, kind="demo", config={}, seed=0,
+              progress=False)
+    stale = tmp_path / ".s.h5.abc123.tmp"
+    stale.write_bytes(b"x" * 1000)
+    other = tmp_path / ".other.h5.abc123.tmp"
+    other.write_bytes(b"y")
+    run_sweep(_example_point, pts, path=path, kind="demo", config={}, seed=0, progress=False)
+    assert not stale.exists() and other.exists()
+    assert sorted(load_points(path)[1]) == ["x=1", "x=2"]
+
+
+def test_lock_file_removed_and_relocking_works(tmp_path):
+    path = tmp_path / "s.h5"
+    lock = tmp_path / "s.h5.lock"
+    with _lock(path):
+        assert lock.exists()
+    assert not lock.exists()
+    with _lock(path):  # a second, fresh lock after removal
+        with pytest.raises(ValueError, match="being written by another run"):
+            with _lock(path):
+                pass
+    assert not lock.exists()
+    # "Nothing to do" leaves no lock file either.
+    pts = grid_points({"x": [1]}, seed=0)
+    run_sweep(_example_point, pts, path=path, kind="demo", config={}, seed=0, progress=False)
+    rep = run_sweep(_example_point, pts, path=path, kind="demo", config={}, seed=0,
+                    progress=False)
+    assert rep.n_computed == 0 and not lock.exists()
+
+
 KILL_SCRIPT = textwrap.dedent(
     """
     import os, signal, sys
@@ -231,7 +297,7 @@ def test_unreachable_scheduler_clear_error_and_no_file_change(tmp_path):
         run_sweep(_example_point, pts, path=path, kind="demo", config={}, seed=0,
                   scheduler="tcp://127.0.0.1:9", timeout=1.0, progress=False)
     assert _digest(path) == before
-    assert sorted(x.name for x in tmp_path.iterdir()) == ["s.h5", "s.h5.lock"]
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["s.h5"]  # no lock file either
 
 
 @pytest.mark.parametrize("address", ["nonsense", "tcp://host:port", "tcp://:8786"])

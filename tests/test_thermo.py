@@ -227,8 +227,10 @@ def test_learning_bad_input():
         fit_boltzmann_machine(np.array([[0, 1], [1, 1]]))
     with pytest.raises(ValueError, match="data must contain only -1 and \\+1"):
         fit_rbm(np.array([[0, 1], [1, 1]]), 2)
-    with pytest.raises(ValueError, match="N <= 16"):
+    with pytest.raises(ValueError, match="N <= max_neurons = 16.*method='pcd'"):
         fit_boltzmann_machine(np.ones((3, 17), dtype=np.int8))
+    with pytest.raises(ValueError, match="max_neurons must be <= 30"):
+        fit_boltzmann_machine(np.ones((3, 4), dtype=np.int8), max_neurons=31)
     with pytest.raises(ValueError, match="method must be one of"):
         fit_rbm(np.ones((3, 4), dtype=np.int8), 2, method="gibbs")
     with pytest.raises(ValueError, match="symmetric"):
@@ -239,3 +241,34 @@ def test_learning_bad_input():
         RBM(np.zeros((2, 21))).log_partition()
     with pytest.raises(ValueError, match="temperature must be > 0"):
         boltzmann_samples(np.zeros((2, 2)), 5, temperature=0.0)
+
+
+# --------------------------------------------------------------------------- review fixes
+
+
+def test_bm_fit_converged_honours_tol():
+    # converged must mean: final gradient max-norm <= tol (it used to be <= max(tol, 1e-5)).
+    x = boltzmann_samples(random_boltzmann_model(6, rng=0), 5000, rng=1)
+    for tol in (1e-12, 1e-3):
+        fit = fit_boltzmann_machine(x, tol=tol)
+        assert fit.converged == (fit.gradient_norm[-1] <= tol)
+    assert not fit_boltzmann_machine(x, tol=1e-12).converged  # L-BFGS stops ~1e-9
+    assert not fit_boltzmann_machine(x, tol=1e-6, n_iterations=2).converged
+    default = fit_boltzmann_machine(x)  # default tol = 1e-6 is reached
+    assert default.converged and default.gradient_norm[-1] <= 1e-6
+
+
+def test_bm_fit_max_neurons_lifts_the_exact_cap():
+    x = np.where(np.random.default_rng(0).random((200, 17)) < 0.5, -1, 1).astype(np.int8)
+    fit = fit_boltzmann_machine(x, max_neurons=17, n_iterations=1)
+    assert fit.machine.J.shape == (17, 17) and fit.method == "exact"
+
+
+def test_enumeration_module_is_not_shadowed_by_the_exact_function():
+    import importlib
+
+    import esorma.thermo
+
+    mod = importlib.import_module("esorma.thermo.enumeration")
+    assert mod.MAX_NEURONS == 24 and mod.exact is esorma.thermo.exact
+    assert callable(esorma.thermo.exact)  # the public function keeps its name

@@ -45,3 +45,22 @@ def test_boltzmann_command_bad_input_writes_nothing(tmp_path, capsys):
         assert "esorma boltzmann: error:" in err
     assert not out.exists() and not (tmp_path / "bad.png").exists()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_boltzmann_sub_studies_have_independent_seeds():
+    # One SeedSequence child per sub-study (and per retrieval temperature, keyed by its
+    # value): changing --temperatures must not change the SK instance, the tempering run,
+    # or the retrieval run at a temperature present in both lists.
+    from esorma.cli.boltzmann import compute
+
+    kw = dict(n_neurons=200, n_patterns=3, sweeps=30, burn_in=5, chains=2, rule="glauber",
+              exact_neurons=8, exact_temperatures=[0.5, 1.0], pq_temperatures=[1.0],
+              pt_sweeps=50, seed=7)
+    a = compute(temperatures=[0.3, 1.3], **kw)
+    b = compute(temperatures=[0.9, 0.3], **kw)
+    np.testing.assert_array_equal(a["sk_couplings"], b["sk_couplings"])
+    assert a["pt_ground_energy"] == b["pt_ground_energy"]
+    np.testing.assert_array_equal(a["pt_acceptance"], b["pt_acceptance"])
+    assert a["overlap"][0] == b["overlap"][1]  # T = 0.3 in both runs
+    c = compute(temperatures=[0.3, 1.3], **{**kw, "seed": 8})
+    assert not np.array_equal(a["sk_couplings"], c["sk_couplings"])

@@ -85,6 +85,11 @@ def add_arguments(parser):
     add_quiet(o)
 
 
+def _temperature_key(t) -> int:
+    """A seed-spawn key for temperature ``t`` (its value in units of 1e−9)."""
+    return int(round(float(t) * 1e9))
+
+
 def compute(*, n_neurons, n_patterns, temperatures, sweeps, burn_in, chains, rule,
             exact_neurons, exact_temperatures, pq_temperatures, pt_sweeps, seed, log=None):
     """Run the three studies; returns a dict of arrays and numbers (validates everything first)."""
@@ -115,13 +120,19 @@ def compute(*, n_neurons, n_patterns, temperatures, sweeps, burn_in, chains, rul
             raise ValueError(f"{name} must be finite and >= 0; got {arr.tolist()}")
     if np.any(np.asarray(exact_temperatures) <= 0) or np.any(np.asarray(pq_temperatures) <= 0):
         raise ValueError("--exact-temperatures and --pq-temperatures must be > 0")
-    rng = np.random.default_rng(seed)
-    xi = random_patterns(p, n, rng=rng)
+    # Independent streams per sub-study (and per retrieval temperature, keyed by its value):
+    # each part depends only on the seed and its own parameters, so e.g. changing
+    # --temperatures leaves the SK instance and the tempering run unchanged.
+    root = np.random.SeedSequence(seed)
+    ss_patterns, ss_retrieval, ss_sk, ss_pt = root.spawn(4)
+    xi = random_patterns(p, n, rng=np.random.default_rng(ss_patterns))
     net = Hopfield.from_patterns(xi)
     m_mean, m_err, m_tau, seconds, updates = [], [], [], 0.0, 0
     for t in temps:
+        ss_t = np.random.SeedSequence(ss_retrieval.entropy,
+                                      spawn_key=(*ss_retrieval.spawn_key, _temperature_key(t)))
         res = sample(net, float(t), n_sweeps=sweeps, states=xi[0], n_chains=chains,
-                     burn_in=burn_in, rule=rule, rng=rng)
+                     burn_in=burn_in, rule=rule, rng=np.random.default_rng(ss_t))
         est = res.estimate("overlap", pattern=0)
         m_mean.append(est.mean)
         m_err.append(est.error)
@@ -130,14 +141,15 @@ def compute(*, n_neurons, n_patterns, temperatures, sweeps, burn_in, chains, rul
         updates += res.n_updates
         log(f"T = {t:5.2f}: m = {est.mean:+.4f} ± {est.error:.4f}  (mean field "
             f"{float(mean_field_overlap(t)):.4f}, τ = {est.tau:.2g})")
-    J = sk_couplings(ne, rng=rng)
+    J = sk_couplings(ne, rng=np.random.default_rng(ss_sk))
     th = exact(J, exact_temperatures, overlap_distribution=False)
     th_pq = exact(J, pq_temperatures, overlap_distribution=True)
     log(f"exact SK N = {ne}: E0/N = {th.ground_energy / ne:.4f}, C/N peaks at "
         f"T = {th.temperatures[int(np.argmax(th.specific_heat))]:.2f} "
         f"({th.seconds + th_pq.seconds:.2f} s)")
     ladder = temperature_ladder(0.2, 2.0, 10)
-    pt = parallel_tempering(J, ladder, n_sweeps=pt_sweeps, n_runs=2, rng=rng)
+    pt = parallel_tempering(J, ladder, n_sweeps=pt_sweeps, n_runs=2,
+                            rng=np.random.default_rng(ss_pt))
     found = bool(abs(pt.ground_energy - th.ground_energy) <= 1e-9 * max(1, abs(th.ground_energy)))
     log(f"parallel tempering: E_min/N = {pt.ground_energy / ne:.4f} "
         f"({'the exact ground state' if found else 'NOT the ground state'}); exchange "

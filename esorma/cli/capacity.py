@@ -195,19 +195,26 @@ def report_dict(results, analysis) -> dict:
         "points_resumed": results.n_skipped,
         "executor": results.executor,
         "threshold": s.threshold,
+        "relative_threshold_T_gt_0": s.relative_threshold,
         "alpha_c": {},
         "rs_alpha_c": RS_ALPHA_C,
         "literature_alpha_c": list(LITERATURE_ALPHA_C),
     }
     for est in analysis["estimates"]:
         out["alpha_c"][f"T={est.temperature:g}"] = {
-            str(int(n)): {"alpha_c": est.alpha_c[i], "low": est.alpha_c_low[i],
-                          "high": est.alpha_c_high[i], "status": est.status[i]}
+            str(int(n)): {"alpha_c": est.alpha_c[i], "sigma": est.sigma[i],
+                          "low": est.alpha_c_low[i], "high": est.alpha_c_high[i],
+                          "grid_step": (None if est.grid_step is None
+                                        else est.grid_step[i]),
+                          "status": est.status[i]}
             for i, n in enumerate(est.n_neurons)
         }
     ex = analysis["extrapolation"]
     if ex is not None:
         out["extrapolation"] = {"alpha_inf": ex.alpha_inf, "alpha_inf_err": ex.alpha_inf_err,
+                                "systematic_err": ex.systematic_err,
+                                "alt_exponent": ex.alt_exponent,
+                                "alpha_inf_alt": ex.alpha_inf_alt,
                                 "slope": ex.slope, "exponent": ex.exponent, "chi2": ex.chi2,
                                 "n_used": ex.n_used}
     try:
@@ -242,10 +249,19 @@ def _print_theory(as_json: bool) -> int:
     return 0
 
 
+def check_analysis_args(args) -> None:
+    """Refuse a bad ``--threshold``/``--exponent`` before any point is computed."""
+    from esorma._validation import check_real
+
+    check_real(args.threshold, "--threshold", minimum=0.0, maximum=1.0, strict_min=True)
+    check_real(args.exponent, "--exponent", minimum=0.0, strict_min=True)
+
+
 def execute(args, *, path: Path, figure: Path | None, progress: bool):
     """Run (or resume) the study of ``args`` into ``path``; returns (results, analysis, figs)."""
     from esorma.capacity import capacity_sweep
 
+    check_analysis_args(args)
     cfg = config_from_args(args)
     results = capacity_sweep(
         cfg, seed=args.seed, path=path, workers=args.workers, scheduler=args.scheduler,
@@ -284,19 +300,23 @@ def run(args) -> int:
     print(f"Hopfield capacity ({cfg.rule}, {cfg.n_networks} network(s) x {cfg.n_probes} probes "
           f"per point, corruption {cfg.corruption:g}, {cfg.mode} dynamics, seed {results.seed})")
     for est in analysis["estimates"]:
-        print(f"  T = {est.temperature:g}: alpha_c(N) where the fraction with m > "
-              f"{s.threshold:g} crosses 1/2")
+        crit = (f"m > {s.threshold:g}" if est.temperature == 0.0
+                else f"m > {s.relative_threshold:g} m_RS(alpha, T)")
+        print(f"  T = {est.temperature:g}: alpha_c(N) where the fraction with {crit} "
+              f"crosses 1/2")
         for i, n in enumerate(est.n_neurons):
             if np.isfinite(est.alpha_c[i]):
-                print(f"    N = {int(n):6d}  alpha_c = {est.alpha_c[i]:.4f}  "
-                      f"[{est.alpha_c_low[i]:.4f}, {est.alpha_c_high[i]:.4f}] (1 sigma)")
+                print(f"    N = {int(n):6d}  alpha_c = {est.alpha_c[i]:.4f} +- "
+                      f"{est.sigma[i]:.4f} (1 sigma: Wilson bounds [{est.alpha_c_low[i]:.4f}, "
+                      f"{est.alpha_c_high[i]:.4f}] and grid step / sqrt 12)")
             else:
                 print(f"    N = {int(n):6d}  no crossing on the grid ({est.status[i]})")
     ex = analysis["extrapolation"]
     if ex is not None:
-        err = f" +- {ex.alpha_inf_err:.4f}" if np.isfinite(ex.alpha_inf_err) else ""
+        err = f" +- {ex.alpha_inf_err:.4f} (stat)" if np.isfinite(ex.alpha_inf_err) else ""
         print(f"  extrapolation in N^-{ex.exponent:g}: alpha_c(inf) = {ex.alpha_inf:.4f}{err} "
-              f"({ex.n_used} sizes)")
+              f"+- {ex.systematic_err:.4f} (syst: the N^-{ex.alt_exponent:g} fit gives "
+              f"{ex.alpha_inf_alt:.4f}) ({ex.n_used} sizes)")
     print(f"  replica symmetric: {rep['rs_alpha_c']:.4f}; simulations (literature): "
           f"{rep['literature_alpha_c'][0]}-{rep['literature_alpha_c'][1]}")
     print(f"  results: {path}  ({'complete' if results.complete else 'INCOMPLETE'}; "
@@ -333,6 +353,9 @@ def tour(ctx) -> None:
     rec = {f"alpha_c_N{int(n)}": float(est.alpha_c[i]) for i, n in enumerate(est.n_neurons)}
     if ex is not None:
         rec["alpha_c_extrapolated"] = ex.alpha_inf
-        ctx.log(f"extrapolated alpha_c(inf) = {ex.alpha_inf:.4f} (RS 0.1379, literature "
+        rec["alpha_c_extrapolated_syst"] = ex.systematic_err
+        stat = f" +- {ex.alpha_inf_err:.4f} (stat)" if np.isfinite(ex.alpha_inf_err) else ""
+        ctx.log(f"extrapolated alpha_c(inf) = {ex.alpha_inf:.4f}{stat} +- "
+                f"{ex.systematic_err:.4f} (syst: N^-1/2 vs 1/N) (RS 0.1379, literature "
                 "0.14-0.145)")
     ctx.record(**rec, n_points=len(results.points))

@@ -10,6 +10,7 @@ from esorma.dynamics.observables import (
     Estimate,
     autocorrelation,
     estimate,
+    gelman_rubin,
     integrated_autocorr_time,
 )
 from esorma.dynamics.stochastic import (
@@ -32,6 +33,7 @@ __all__ = [
     "annealing_schedule",
     "autocorrelation",
     "estimate",
+    "gelman_rubin",
     "glauber",
     "integrated_autocorr_time",
     "metropolis",

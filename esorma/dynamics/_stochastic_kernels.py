@@ -14,8 +14,11 @@ trajectories from the same seeds.
 Update rules (``rule``): 0 = Glauber (heat bath), flip with probability
 ``1 / (1 + exp(2 s_i f_i / T))``; 1 = Metropolis, flip with probability
 ``min(1, exp(−2 s_i f_i / T))``. At ``T = 0`` both become the zero-temperature rule (flip iff
-``s_i f_i < 0``; a tie keeps the spin). Orders (``order``): 0 = a random site per update
-(N updates per sweep), 1 = sequential 0..N−1, 2 = a fresh random permutation per sweep.
+``s_i h_i < 0`` with the FULL field ``h_i`` including the self-coupling ``J_ii s_i``, as in
+:mod:`esorma.dynamics.zero_temperature`; a tie keeps the spin). Orders (``order``): 0 = a
+uniformly random site per update, with replacement (N updates per sweep; public name
+"uniform"), 1 = sequential 0..N−1, 2 = a fresh random permutation per sweep (public name
+"random").
 ``sync = 1``: synchronous (Little) updates, all spins from the same fields.
 
 Integer fields with θ = 0 at a constant temperature use a flip table instead of ``exp``:
@@ -37,7 +40,7 @@ from esorma._prng import rng_below, rng_init, rng_shuffle, rng_uniform
 
 GLAUBER = 0
 METROPOLIS = 1
-ORDER_RANDOM = 0
+ORDER_UNIFORM = 0
 ORDER_SEQUENTIAL = 1
 ORDER_PERMUTATION = 2
 
@@ -59,7 +62,9 @@ def _alignment(i, s, h, M, diag, xi_t, low_rank):
     """``a = s_i × (raw field of i without self-coupling)``: integer for integer couplings.
 
     Dense: ``s_i (h_i − J_ii s_i)``; low rank: ``s_i Σ_μ ξ^μ_i M_μ − P``. The decision
-    variable is ``x = s_i f_i = c a − s_i θ_i`` with ``c = scale`` (dense) or ``1/N``."""
+    variable is ``x = s_i f_i = c a − s_i θ_i`` with ``c = scale`` (dense) or ``1/N``.
+    At T = 0 the dense callers add ``J_ii`` back (full field, zero-temperature rule); the
+    low-rank path is only used for Hebb couplings, whose diagonal is zero."""
     if low_rank:
         acc = 0
         for mu in range(M.shape[0]):
@@ -151,7 +156,10 @@ def _sweep_dense(s, h, Jt, diag, theta, scale, table, st, order_buf, temperature
         u = 0.0
         if temperature > 0.0:
             u = rng_uniform(st)
-        a = s[i] * (h[i] - diag[i] * s[i])
+        if temperature > 0.0:
+            a = s[i] * (h[i] - diag[i] * s[i])
+        else:
+            a = s[i] * h[i]  # T = 0: full field with J_ii (zero-temperature rule)
         if ntab > 0:
             fl = _table_flip(a, table, ktab, u)
         else:
@@ -183,6 +191,8 @@ def _sweep_sync(net, s, h, M, st, new, temperature, rule):
             u = rng_uniform(st)
         new[i] = s[i]
         a = _alignment(i, s, h, M, diag, xi_t, low_rank)
+        if temperature == 0.0 and not low_rank:
+            a = a + diag[i]  # T = 0: full field s_i h_i = a + J_ii (zero-temperature rule)
         if table.shape[0] > 0:
             fl = _table_flip(a, table, (table.shape[0] - 1) // 2, u)
         else:

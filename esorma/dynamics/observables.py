@@ -6,6 +6,13 @@ summarised by its mean and an error bar that accounts for autocorrelation,
 estimated by Sokal's automatic window (the smallest window W with ``W ≥ c τ_int(W)``,
 c = 5). ``τ_int = 1`` for independent samples; it is in units of the measurement interval
 (the thinning), not of sweeps.
+
+τ is measured around each chain's own mean, so it cannot see chains stuck in different
+states (a retrieval network started from random states, a spin glass below T_c). With C ≥ 2
+chains the error bar is therefore at least the spread of the chain means,
+``std(chain means) / sqrt(C)``, and the Gelman–Rubin ratio R̂ (Gelman & Rubin 1992: the
+pooled variance estimate over the within-chain variance, square-rooted) is reported;
+``R̂ > 1.05`` marks the estimate unreliable.
 """
 
 from __future__ import annotations
@@ -14,7 +21,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Estimate", "autocorrelation", "integrated_autocorr_time", "estimate"]
+__all__ = ["Estimate", "autocorrelation", "integrated_autocorr_time", "estimate", "gelman_rubin"]
+
+#: ``reliable`` needs ``R̂ <= RHAT_MAX`` (with at least 2 chains).
+RHAT_MAX = 1.05
 
 
 @dataclass(frozen=True)
@@ -26,7 +36,8 @@ class Estimate:
     mean : float
         Average over measurements and chains.
     error : float
-        Standard error of ``mean`` (``sqrt(var · tau / n)``).
+        Standard error of ``mean``: ``sqrt(var · tau / n)``, or with C ≥ 2 chains the spread
+        of the chain means ``std(chain means) / sqrt(C)`` when that is larger.
     tau : float
         Integrated autocorrelation time in measurement intervals (1 = uncorrelated).
     variance : float
@@ -34,7 +45,11 @@ class Estimate:
     n_samples : int
         Number of measurements (all chains together).
     reliable : bool
-        False when the series is shorter than ~50 τ (the error bar is then a rough guess).
+        False when each chain is shorter than ~50 τ (the error bar is then a rough guess) or
+        the chains disagree (``rhat > 1.05``).
+    rhat : float
+        Gelman–Rubin potential scale reduction R̂ over the chains (≈ 1 when they agree;
+        NaN for a single chain; inf when chains are constant at different values).
     """
 
     mean: float
@@ -43,9 +58,11 @@ class Estimate:
     variance: float
     n_samples: int
     reliable: bool
+    rhat: float = float("nan")
 
     def __str__(self) -> str:
-        return f"{self.mean:.6g} ± {self.error:.2g} (τ = {self.tau:.3g})"
+        r = "" if np.isnan(self.rhat) else f", R̂ = {self.rhat:.3g}"
+        return f"{self.mean:.6g} ± {self.error:.2g} (τ = {self.tau:.3g}{r})"
 
 
 def _as_series(x) -> np.ndarray:
@@ -124,23 +141,65 @@ def integrated_autocorr_time(x, *, c: float = 5.0) -> float:
     return float(max(taus[w], 1e-12))
 
 
+def gelman_rubin(x) -> float:
+    """Gelman–Rubin R̂ of a (n_samples, n_chains) series.
+
+    ``R̂ = sqrt(((n − 1)/n · W + B/n) / W)`` with W the mean within-chain variance and
+    B/n the variance of the chain means (both unbiased). NaN for one chain; 1 for chains
+    that are all the same constant; inf for constant chains at different values.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.random.default_rng(0).normal(size=(1000, 4))
+    >>> bool(gelman_rubin(x) < 1.01), bool(gelman_rubin(x + [0, 0, 3, 3]) > 1.5)
+    (True, True)
+    """
+    arr = _as_series(x)
+    n, c = arr.shape
+    if c < 2:
+        return float("nan")
+    w = float(arr.var(axis=0, ddof=1).mean())
+    b_over_n = float(arr.mean(axis=0).var(ddof=1))
+    if w <= 0:
+        return 1.0 if b_over_n <= 0 else float("inf")
+    return float(np.sqrt(((n - 1) / n * w + b_over_n) / w))
+
+
 def estimate(x, *, c: float = 5.0) -> Estimate:
     """Mean and autocorrelation-aware error bar of a series of measurements.
 
     Parameters
     ----------
     x : array_like, shape (n_samples,) or (n_samples, n_chains)
+        Measurements of independent chains, in columns.
+
+    Notes
+    -----
+    ``error = sqrt(var · τ / n)`` with the pooled variance; with C ≥ 2 chains it is raised
+    to ``std(chain means, ddof=1) / sqrt(C)`` when that is larger (chains stuck in
+    different states), and ``reliable`` requires ``R̂ <= 1.05`` besides ≥ 50 τ samples
+    per chain.
 
     Examples
     --------
     >>> import numpy as np
     >>> est = estimate(np.random.default_rng(0).normal(1.0, 1.0, size=(10000, 2)))
-    >>> abs(est.mean - 1.0) < 4 * est.error, round(est.error, 3)
-    (True, 0.007)
+    >>> abs(est.mean - 1.0) < 4 * est.error, round(est.error, 3), est.reliable
+    (True, 0.007, True)
+    >>> stuck = np.random.default_rng(0).normal(size=(2000, 4)) * 0.01 + [1, -1, 1, -1]
+    >>> est = estimate(stuck)
+    >>> round(est.error, 2), est.reliable      # the spread of the 4 chain means / 2
+    (0.58, False)
     """
     arr = _as_series(x)
     n = arr.size
     var = float(arr.var())
     tau = integrated_autocorr_time(arr, c=c) if var > 0 else 1.0
     error = float(np.sqrt(var * tau / n))
-    return Estimate(float(arr.mean()), error, tau, var, n, bool(arr.shape[0] >= 50 * tau))
+    n_chains = arr.shape[1]
+    rhat = gelman_rubin(arr)
+    if n_chains >= 2:
+        error = max(error, float(arr.mean(axis=0).std(ddof=1) / np.sqrt(n_chains)))
+    reliable = bool(arr.shape[0] >= 50 * tau) and not (n_chains >= 2 and not rhat <= RHAT_MAX)
+    return Estimate(float(arr.mean()), error, tau, var, n, reliable, rhat)

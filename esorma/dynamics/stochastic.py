@@ -45,11 +45,25 @@ RULES = {"glauber": _k.GLAUBER, "metropolis": _k.METROPOLIS}
 """Single-spin update rules: name -> kernel code."""
 
 ORDERS = {
-    "random": _k.ORDER_RANDOM,
+    "random": _k.ORDER_PERMUTATION,
     "sequential": _k.ORDER_SEQUENTIAL,
+    "uniform": _k.ORDER_UNIFORM,
     "permutation": _k.ORDER_PERMUTATION,
 }
-"""Asynchronous update orders: a random site per update, 0..N−1, or a random permutation."""
+"""Asynchronous update orders, as in :func:`esorma.dynamics.run`: ``"random"`` = a fresh random
+permutation per sweep (``"permutation"`` is an alias), ``"sequential"`` = 0..N−1, and
+``"uniform"`` = N sites drawn uniformly with replacement per sweep."""
+
+
+def _as_net(network):
+    """``as_network`` that also accepts objects with ``to_network()`` (e.g. a
+    :class:`esorma.thermo.BoltzmannMachine`)."""
+    from esorma.networks import as_network
+
+    to_network = getattr(network, "to_network", None)
+    if callable(to_network):
+        network = to_network()
+    return as_network(network)
 
 PATHS = ("auto", "dense", "low_rank")
 
@@ -362,11 +376,12 @@ def sample(
 
     Parameters
     ----------
-    network : Hopfield or array_like (N, N)
-        A network or raw couplings (θ = 0).
+    network : Hopfield, BoltzmannMachine or array_like (N, N)
+        A network, an object with ``to_network()``, or raw couplings (θ = 0).
     temperature : float or array_like, shape (n_sweeps,)
         ``T >= 0``; an array gives one temperature per sweep (annealing). ``T = 0`` is the
-        zero-temperature dynamics (flip iff ``s_i h_i < 0``).
+        library's zero-temperature dynamics (flip iff ``s_i h_i < 0`` with the full field
+        ``h = J s − θ`` including ``J_ii``; see Notes).
     n_sweeps : int
         Number of sweeps (N update attempts each; one parallel step in ``mode="sync"``).
         Needed when ``temperature`` is a number.
@@ -378,9 +393,10 @@ def sample(
         Heat bath ``P(flip) = 1/(1 + exp(2 s_i h_i / T))`` or ``min(1, exp(−2 s_i h_i / T))``.
     mode : {"async", "sync"}
         Single-spin updates, or synchronous (Little) updates of all spins (Glauber only).
-    order : {"random", "sequential", "permutation"}
-        Asynchronous order: a uniformly random site per update, 0..N−1, or a fresh random
-        permutation per sweep.
+    order : {"random", "sequential", "uniform", "permutation"}
+        Asynchronous order, with the meanings of :func:`esorma.dynamics.run`: ``"random"``
+        (default) a fresh random permutation per sweep (``"permutation"`` is an alias),
+        ``"sequential"`` 0..N−1, ``"uniform"`` N sites drawn uniformly with replacement.
     burn_in, thin : int
         Sweeps before the first measurement; sweeps between measurements.
     record_samples : bool
@@ -398,8 +414,13 @@ def sample(
 
     Notes
     -----
-    The self-coupling ``J_ii`` is left out of the field that decides spin i, so for symmetric
-    couplings the asynchronous chains sample the Boltzmann distribution ``∝ exp(−E(s)/T)``.
+    At ``T > 0`` the self-coupling ``J_ii`` is left out of the field that decides spin i, so
+    for symmetric couplings the asynchronous chains sample the Boltzmann distribution
+    ``∝ exp(−E(s)/T)`` (``J_ii`` only adds a constant to E). At ``T = 0`` (a constant 0 or
+    the zero entries of a schedule) the field includes ``J_ii s_i``, exactly as in
+    :func:`esorma.dynamics.run` and ``Hopfield.is_fixed_point``, so a chain that stops
+    flipping at T = 0 sits at a fixed point of the zero-temperature dynamics. The two
+    coincide when the diagonal is zero.
     The synchronous (Little) chain samples instead ``p(s) ∝ exp(−θᵀs/T) Π_i 2 cosh(h_i(s)/T)``
     (Peretto 1984). Chains are independent; the replica overlap q is measured between chains
     2g and 2g+1, which then run in lockstep (same per-chain streams, so the same trajectories).
@@ -415,9 +436,7 @@ def sample(
     >>> round(res.estimate("overlap", pattern=0).mean, 2)  # m = tanh(m / 0.5) = 0.957
     0.96
     """
-    from esorma.networks import as_network
-
-    net = as_network(network)
+    net = _as_net(network)
     temps = _temperature_schedule(temperature, n_sweeps)
     n_sweeps = temps.size
     check_choice(rule, "rule", tuple(RULES))

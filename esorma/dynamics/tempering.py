@@ -16,6 +16,7 @@ from esorma.dynamics.stochastic import (
     _chain_arrays,
     _initial_states,
     _network_tuple,
+    _as_net,
     _resolve_path,
 )
 
@@ -75,9 +76,12 @@ class TemperingResult:
 
     @property
     def acceptance_rates(self) -> np.ndarray:
-        """Exchange acceptance of each neighbouring pair, over all runs, shape (K − 1,)."""
+        """Exchange acceptance of each neighbouring pair, over all runs, shape (K − 1,);
+        NaN for a pair where no swap was attempted (e.g. ``exchange_every > n_sweeps``)."""
         att = self.attempted.sum(axis=0)
-        return self.accepted.sum(axis=0) / np.maximum(att, 1)
+        acc = self.accepted.sum(axis=0).astype(np.float64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(att > 0, acc / np.maximum(att, 1), np.nan)
 
     @property
     def ground_energy(self) -> float:
@@ -172,8 +176,8 @@ def parallel_tempering(
 
     Parameters
     ----------
-    network : Hopfield or array_like (N, N)
-        Symmetric couplings (spin glass, Hebb, ...).
+    network : Hopfield, BoltzmannMachine or array_like (N, N)
+        Symmetric couplings (spin glass, Hebb, ...), or an object with ``to_network()``.
     temperatures : array_like, shape (K,)
         At least 2 distinct temperatures > 0 (sorted ascending here).
     n_sweeps : int
@@ -182,7 +186,9 @@ def parallel_tempering(
     states : array_like, shape (N,) or (R·K, N), optional
         Initial states (default random).
     rule : {"glauber", "metropolis"}
-    order : {"random", "sequential", "permutation"}
+    order : {"random", "sequential", "uniform", "permutation"}
+        As in :func:`esorma.dynamics.stochastic.sample` (``"random"``: a fresh permutation
+        per sweep; ``"uniform"``: sites with replacement).
     exchange_every, burn_in, thin : int
     path : {"auto", "dense", "low_rank"}
         As in :func:`esorma.dynamics.stochastic.sample` (low rank: Hebb networks, O(P) per update).
@@ -201,9 +207,7 @@ def parallel_tempering(
     >>> res.acceptance_rates.shape, bool(res.acceptance_rates.min() > 0.05)
     ((7,), True)
     """
-    from esorma.networks import as_network
-
-    net = as_network(network)
+    net = _as_net(network)
     temps = _check_ladder(temperatures)
     n_sweeps = check_int(n_sweeps, "n_sweeps", minimum=1)
     n_runs = check_int(n_runs, "n_runs", minimum=1)

@@ -89,7 +89,10 @@ def plot_retrieved_fraction(summary, ax=None, *, t_index: int = 0, estimate=None
 
         ax.axvline(RS_ALPHA_C, color="k", ls=":", lw=1, label=f"RS α_c = {RS_ALPHA_C}")
     ax.set_xlabel("load α = P / N")
-    ax.set_ylabel(f"fraction retrieved (m > {summary.threshold:g})")
+    if t > 0.0:
+        ax.set_ylabel(f"fraction retrieved (m > {summary.relative_threshold:g}·m_RS(α, T))")
+    else:
+        ax.set_ylabel(f"fraction retrieved (m > {summary.threshold:g})")
     ax.set_title(f"Retrieved fraction ({summary.n_networks} network(s) per point, T = {t:g})")
     ax.set_ylim(-0.03, 1.03)
     ax.legend(fontsize="small", loc="lower left")
@@ -113,10 +116,15 @@ def plot_capacity_scaling(estimate, extrapolation=None, ax=None):
     xmax = float(np.max(x)) * 1.1 if x.size else 1.0
     if extrapolation is not None:
         xs = np.linspace(0, xmax, 50)
-        ax.plot(xs, extrapolation.alpha_inf + extrapolation.slope * xs, "C1-",
-                label=f"fit: α_∞ = {extrapolation.alpha_inf:.4f}"
-                      + (f" ± {extrapolation.alpha_inf_err:.4f}"
-                         if np.isfinite(extrapolation.alpha_inf_err) else ""))
+        ex = extrapolation
+        label = f"fit: α_∞ = {ex.alpha_inf:.4f}"
+        if np.isfinite(ex.alpha_inf_err):
+            label += f" ± {ex.alpha_inf_err:.4f} (stat)"
+        syst = getattr(ex, "systematic_err", np.nan)
+        if np.isfinite(syst):
+            alt = {1.0: "1/N", 0.5: "1/√N"}.get(ex.alt_exponent, f"N^-{ex.alt_exponent:g}")
+            label += f" ± {syst:.4f} (syst: {alt} fit gives {ex.alpha_inf_alt:.4f})"
+        ax.plot(xs, ex.alpha_inf + ex.slope * xs, "C1-", label=label)
     ax.axhline(RS_ALPHA_C, color="k", ls=":", lw=1, label=f"replica symmetric {RS_ALPHA_C}")
     ax.axhspan(*LITERATURE_ALPHA_C, color="grey", alpha=0.2,
                label=f"simulations (literature) {LITERATURE_ALPHA_C[0]}–{LITERATURE_ALPHA_C[1]}")
@@ -131,7 +139,13 @@ def plot_capacity_scaling(estimate, extrapolation=None, ax=None):
 
 def plot_retrieval_map(summary, ax=None, *, n_index: int = -1, theory: bool = True):
     """Retrieved fraction over the (α, T) grid at one N, with the AGS line T_M(α) (retrieval
-    states exist to its left) and T_g(α)."""
+    states exist to its left) and T_g(α).
+
+    At T = 0 a probe counts as retrieved when m > ``summary.threshold``; at T > 0 when its
+    time-averaged overlap exceeds ``summary.relative_threshold`` × the RS retrieval overlap
+    m_RS(α, T) (see :func:`esorma.capacity.retrieval_thresholds`), since m_RS < 0.9 inside
+    much of the retrieval phase at finite T.
+    """
     ax = _axes(ax)
     import matplotlib.pyplot as plt
 
@@ -144,7 +158,13 @@ def plot_retrieval_map(summary, ax=None, *, n_index: int = -1, theory: bool = Tr
     else:
         mesh = ax.scatter(np.repeat(alphas, len(temps)), np.tile(temps, len(alphas)),
                           c=frac.ravel(), cmap="viridis", vmin=0, vmax=1, s=80)
-    plt.colorbar(mesh, ax=ax, label=f"fraction retrieved (m > {summary.threshold:g})")
+    rel = getattr(summary, "relative_threshold", None)
+    if rel is not None and np.any(np.asarray(temps) > 0):
+        cb_label = (f"fraction retrieved (T = 0: m > {summary.threshold:g}; "
+                    f"T > 0: m > {rel:g}·m_RS)")
+    else:
+        cb_label = f"fraction retrieved (m > {summary.threshold:g})"
+    plt.colorbar(mesh, ax=ax, label=cb_label)
     if theory:
         try:
             from esorma.replica import phase_diagram

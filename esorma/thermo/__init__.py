@@ -18,7 +18,7 @@ from esorma.thermo.data import (
     sample_bars_and_stripes,
     sk_couplings,
 )
-from esorma.thermo.exact import (
+from esorma.thermo.enumeration import (
     MAX_NEURONS,
     ExactThermo,
     all_states,

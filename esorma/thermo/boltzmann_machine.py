@@ -21,9 +21,11 @@ from esorma._validation import (
     as_rng,
     check_choice,
     check_int,
+    check_memory,
     check_real,
     check_spins,
     check_thresholds,
+    format_bytes,
 )
 
 __all__ = ["BoltzmannMachine", "BMFitResult", "fit_boltzmann_machine"]
@@ -84,7 +86,7 @@ class BoltzmannMachine:
 
     def log_partition(self, *, max_neurons: int = 24) -> float:
         """``log Z`` by exact enumeration (:func:`esorma.thermo.exact`)."""
-        from esorma.thermo.exact import exact
+        from esorma.thermo.enumeration import exact
 
         return float(exact(self.to_network(), [1.0], overlap_distribution=False,
                            max_neurons=max_neurons).log_z[0])
@@ -119,7 +121,7 @@ def _check_data(data, n=None) -> np.ndarray:
 
 
 def _exact_moments(J, theta, max_neurons):
-    from esorma.thermo.exact import _check_size, all_states
+    from esorma.thermo.enumeration import _check_size, all_states
 
     n = J.shape[0]
     _check_size(n, max_neurons)
@@ -145,7 +147,8 @@ class BMFitResult:
         Max-norm of the gradient (exact method) or of its stochastic estimate (PCD).
     n_iterations : int
     converged : bool
-        Exact method: the gradient max-norm fell below ``tol``.
+        Exact method: the final gradient max-norm is ``<= tol``. PCD: always False (the
+        stochastic gradient never vanishes; judge by ``log_likelihood``).
     method : str
     seconds : float
     """
@@ -168,8 +171,9 @@ def fit_boltzmann_machine(
     l2: float = 0.0,
     n_chains: int = 256,
     sweeps_per_step: int = 1,
-    tol: float = 1e-7,
+    tol: float = 1e-6,
     record_every: int = 10,
+    max_neurons: int = _EXACT_MAX,
     rng=None,
 ) -> BMFitResult:
     """Maximum-likelihood fit of a fully visible Boltzmann machine to ±1 data.
@@ -179,7 +183,7 @@ def fit_boltzmann_machine(
     data : array_like, shape (M, N)
         Samples with entries in {−1, +1}.
     method : {"exact", "pcd"}
-        ``"exact"``: exact gradients by enumeration (N <= 16) maximised with L-BFGS
+        ``"exact"``: exact gradients by enumeration (N <= ``max_neurons``) maximised with L-BFGS
         (``n_iterations`` is the iteration cap). ``"pcd"``: gradient ascent with model
         moments from ``n_chains`` persistent Glauber chains advanced ``sweeps_per_step``
         sweeps per step, learning rate ``learning_rate / (1 + t / 200)``, and the
@@ -187,9 +191,14 @@ def fit_boltzmann_machine(
     l2 : float
         Penalty ``(l2 / 2) Σ_{i<j} J_ij²`` (0 = plain maximum likelihood).
     tol : float
-        Exact method: stop when the largest gradient component is below ``tol``.
+        Exact method: stop when the largest gradient component is below ``tol``;
+        ``converged`` is True iff the final gradient max-norm is ``<= tol``.
     record_every : int
         PCD: record the exact log-likelihood (N <= 20) every so many steps.
+    max_neurons : int
+        Exact method: largest N to enumerate (default 16, at most 30 as in
+        :func:`esorma.thermo.exact`; each gradient costs O(2^N N²) and 2^N N doubles of
+        memory). Larger data need ``method="pcd"``.
     rng : None, int or Generator
         PCD chains (initial states and per-step seeds).
 
@@ -220,9 +229,18 @@ def fit_boltzmann_machine(
     iu = np.triu_indices(n, 1)
     t0 = time.perf_counter()
     if method == "exact":
-        from esorma.thermo.exact import _check_size
+        from esorma.thermo.enumeration import _HARD_MAX
 
-        _check_size(n, _EXACT_MAX)
+        max_neurons = check_int(max_neurons, "max_neurons", minimum=2, maximum=_HARD_MAX)
+        if n > max_neurons:
+            raise ValueError(
+                f"method='exact' enumerates all 2^N states: needs N <= max_neurons = "
+                f"{max_neurons}; got N = {n} (2^{n} = {2.0**n:.3g} states, about "
+                f"{format_bytes(2.0**n * n * 8)} per gradient). Raise max_neurons (at most "
+                f"{_HARD_MAX}) or use method='pcd' (persistent MCMC chains, any N)"
+            )
+        check_memory(2.0**n * n * 8 * 3, f"exact Boltzmann-machine gradients for N = {n}",
+                     hint="use method='pcd'")
         return _fit_exact(d1, d2, iu, n, n_iterations, l2, tol, t0)
     n_chains = check_int(n_chains, "n_chains", minimum=1)
     sweeps_per_step = check_int(sweeps_per_step, "sweeps_per_step", minimum=1)
@@ -240,7 +258,7 @@ def _unpack(params, iu, n):
 
 
 def _exact_ll(J, theta, d1, d2):
-    from esorma.thermo.exact import exact
+    from esorma.thermo.enumeration import exact
 
     log_z = exact(BoltzmannMachine(J, theta).to_network(), [1.0], overlap_distribution=False,
                   max_neurons=24).log_z[0]
@@ -250,7 +268,7 @@ def _exact_ll(J, theta, d1, d2):
 def _fit_exact(d1, d2, iu, n, n_iterations, l2, tol, t0):
     from scipy.optimize import minimize
 
-    from esorma.thermo.exact import all_states
+    from esorma.thermo.enumeration import all_states
 
     S = all_states(n).astype(np.float64)
     lls, gns = [], []
@@ -284,7 +302,7 @@ def _fit_exact(d1, d2, iu, n, n_iterations, l2, tol, t0):
         log_likelihood=np.array(lls),
         gradient_norm=np.array(gns),
         n_iterations=int(res.nit),
-        converged=bool(gnorm <= max(tol, 1e-5)),
+        converged=bool(gnorm <= tol),
         method="exact",
         seconds=time.perf_counter() - t0,
     )

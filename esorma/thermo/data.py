@@ -120,7 +120,7 @@ def boltzmann_samples(model, n_samples: int, *, temperature: float = 1.0, rng=No
     True
     """
     from esorma.thermo.boltzmann_machine import BoltzmannMachine
-    from esorma.thermo.exact import exact_distribution
+    from esorma.thermo.enumeration import exact_distribution
 
     n_samples = check_int(n_samples, "n_samples", minimum=1)
     temperature = check_real(temperature, "temperature", minimum=0.0, strict_min=True)

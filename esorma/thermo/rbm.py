@@ -133,7 +133,7 @@ class RBM:
 
     def log_partition(self, *, max_hidden: int = RBM_EXACT_MAX_HIDDEN) -> float:
         """Exact ``log Z`` by enumerating the 2**N_h hidden states (chunked, log-sum-exp)."""
-        from esorma.thermo.exact import all_states
+        from esorma.thermo.enumeration import all_states
 
         max_hidden = check_int(max_hidden, "max_hidden", minimum=1, maximum=26)
         nh = self.n_hidden
