@@ -7,7 +7,9 @@ Target (issue #8): the maximal Lyapunov exponent of an N = 1000 rate network
 2 cores. Measured in the same run:
 
 * target: ``esorma.stability.max_lyapunov`` (compiled RK4, dt = 0.1, one tangent vector
-  renormalised every time unit), 1000 time units, no transient;
+  renormalised every time unit), 1000 time units, no transient. The kernel has no
+  ``fastmath`` (its sums are bitwise the same on any CPU; chaos would amplify a difference)
+  and is serial;
 * baseline 1: scipy's ``solve_ivp`` (RK45, rtol 1e-6, atol 1e-9) on the variational equations
   (2N unknowns, restarted at every renormalisation) -- run over a SHORTER window
   (``--baseline-time``, default 50 time units) and scaled linearly to 1000;

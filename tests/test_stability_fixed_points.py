@@ -147,3 +147,25 @@ def test_bad_input():
         find_fixed_points(np.eye(3), n_starts=-1)
     with pytest.raises(ValueError, match="x0 must be finite"):
         newton_fixed_point(np.eye(2), [np.inf, 0])
+
+
+def test_newton_result_is_named_and_bools_are_validated():
+    """Issue #8 review: newton_fixed_point returns a named, immutable result; bool options
+    reject non-bools such as the string "no" (which is truthy)."""
+    from esorma.stability import NewtonResult
+
+    res = newton_fixed_point(np.array([[2.0]]), [1.0])
+    assert isinstance(res, NewtonResult)
+    assert res.converged is True and isinstance(res.iterations, int)
+    assert res.point[0] == pytest.approx(1.9150080, abs=1e-6)
+    assert res.residual <= 1e-10
+    with pytest.raises(AttributeError):
+        res.converged = False
+    # A start that cannot converge within one iteration reports it.
+    assert newton_fixed_point(np.array([[2.0]]), [5.0], max_iter=1).converged is False
+    with pytest.raises(TypeError, match="keep_jacobians must be True or False"):
+        find_fixed_points(np.eye(2) * 0.5, keep_jacobians="no", n_starts=1, rng=0)
+    with pytest.raises(TypeError, match="include_origin must be True or False"):
+        find_fixed_points(np.eye(2) * 0.5, include_origin=1, n_starts=1, rng=0)
+    assert find_fixed_points(np.eye(2) * 0.5, keep_jacobians=np.bool_(False), n_starts=1,
+                             rng=0).jacobians is None

@@ -122,3 +122,46 @@ def test_diverging_network_is_reported_not_returned():
     with pytest.raises(DivergenceError, match="solve_ivp"):
         max_lyapunov(J, gain=3.0, phi="linear", x0=np.ones(3), t_max=500, solver="solve_ivp",
                      rng=0)
+
+
+def test_matvecs_is_the_sequential_sum_without_fastmath():
+    """Issue #8 review: no fastmath (SIMD-width dependent reassociation) in the kernel whose
+    result chaos amplifies. The compiled products must equal, bitwise, the plain sequential
+    sum over j, which does not depend on the CPU's vector width."""
+    from esorma.stability import _kernels
+
+    for name in ("matvecs", "rk4_lyapunov", "rk4_trajectory", "_full_rhs", "_state_rhs"):
+        assert not getattr(_kernels, name).targetoptions.get("fastmath"), name
+    rng = np.random.default_rng(4)
+    n = 37  # odd size: no tail handling can hide
+    J = rng.standard_normal((n, n))
+    for m in (1, 2, 3):
+        M = rng.standard_normal((m, n))
+        out = np.empty((m, n))
+        _kernels.matvecs(np.ascontiguousarray(J.T), M, out)
+        ref = np.zeros((m, n))
+        for c in range(m):
+            for i in range(n):
+                s = 0.0
+                for j in range(n):
+                    s += J[i, j] * M[c, j]
+                ref[c, i] = s
+        assert np.array_equal(out, ref)
+
+
+def test_lyapunov_independent_of_thread_count():
+    import numba
+
+    from esorma.spectra.ensembles import ginibre
+
+    J = ginibre(120, rng=2)
+    before = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        a = lyapunov_spectrum(J, k=3, gain=1.5, t_max=20, t_transient=2, rng=7)
+        numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+        b = lyapunov_spectrum(J, k=3, gain=1.5, t_max=20, t_transient=2, rng=7)
+    finally:
+        numba.set_num_threads(before)
+    assert np.array_equal(a.exponents, b.exponents)
+    assert np.array_equal(a.x_final, b.x_final)

@@ -146,3 +146,19 @@ def test_diverging_linear_network_is_reported():
     # Caught as ValueError too (the CLI turns that into a clean error message).
     with pytest.raises(ValueError):
         simulate_rate(J, np.ones(3), 200.0, gain=3.0, phi="linear")
+
+
+def test_oversized_jobs_refused_up_front():
+    """Issue #8 review: huge runs raise a MemoryError with the estimate and a hint before any
+    allocation (they used to fail inside NumPy with 'Unable to allocate 745 GiB')."""
+    from esorma.stability import find_fixed_points, lyapunov_spectrum
+
+    J = np.array([[0.0, 0.5], [0.5, 0.0]])
+    with pytest.raises(MemoryError, match="save_interval"):
+        simulate_rate(J, [1.0, 0.0], 1e12)
+    with pytest.raises(MemoryError, match="coarser t_eval"):
+        simulate_rate(J, [1.0, 0.0], 1e14, solver="solve_ivp", save_interval=1e-2)
+    with pytest.raises(MemoryError, match="renorm_interval"):
+        lyapunov_spectrum(J, t_max=1e13, rng=0)
+    with pytest.raises(MemoryError, match="n_starts"):
+        find_fixed_points(J, n_starts=10**13, rng=0)

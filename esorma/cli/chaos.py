@@ -3,8 +3,12 @@
 For each gain g the network dx/dt = -x + J tanh(g x) with a random coupling matrix J
 (Ginibre: variance 1/N, or elliptic with correlation tau) is integrated with a compiled RK4
 together with one tangent vector, and the maximal Lyapunov exponent is measured (Benettin).
-Below g = 1 the origin attracts and lambda_max = -1 + g * max Re eig(J) < 0; above, the
-network is chaotic (lambda_max > 0). Prints one row per gain and draws the curve.
+The origin's Jacobian is -1 + g J; as N -> infinity the eigenvalues of J fill the ellipse with
+semi-axes 1 + tau and 1 - tau (tau = 0: the unit disc), so below the critical gain
+g_c = 1 / (1 + tau) (g_c = 1 for Ginibre) the origin attracts and
+lambda_max = -1 + g * max Re eig(J) ~ g (1 + tau) - 1 < 0; above g_c the network is chaotic
+(lambda_max > 0). Prints one row per gain and draws the curve (chaos.png unless --json, or
+--figure PATH; --no-figure draws nothing).
 """
 
 from __future__ import annotations
@@ -15,10 +19,11 @@ NAME = "chaos"
 HELP = "maximal Lyapunov exponent of a random rate network against the gain (SCS transition)"
 EXAMPLES = [
     "esorma chaos --g 0.5 1.0 1.5 2.0 --n 500",
-    "esorma chaos --g 0.8 1.2 1.6 2.0 --n 1000 --t-max 500 --plot chaos.png --out chaos.h5",
+    "esorma chaos --g 0.8 1.2 1.6 2.0 --n 1000 --t-max 500 --figure chaos.png --out chaos.h5",
     "esorma chaos --ensemble elliptic --tau 0.5 --g 1.0 1.5 2.0 --json",
 ]
 ORDER = 80
+DEFAULT_FIGURE = "chaos.png"
 
 
 def add_arguments(parser):
@@ -36,9 +41,17 @@ def add_arguments(parser):
     parser.add_argument("--t-transient", dest="t_transient", type=float, default=50.0,
                         help="discarded transient per gain (default 50)")
     parser.add_argument("--dt", type=float, default=0.1, help="RK4 step (default 0.1)")
-    parser.add_argument("--plot", type=Path, default=Path("chaos.png"), metavar="PNG",
-                        help="where to draw the curve (default chaos.png)")
-    parser.add_argument("--no-plot", dest="no_plot", action="store_true", help="draw nothing")
+    import argparse
+
+    parser.add_argument("--figure", dest="figure", type=Path, default=None, metavar="PATH",
+                        help="draw the curve and the origin's Jacobian spectrum here (default: "
+                             f"{DEFAULT_FIGURE} in the current folder, unless --json)")
+    parser.add_argument("--no-figure", dest="no_figure", action="store_true",
+                        help="draw no figure")
+    # Old spellings, kept as hidden aliases.
+    parser.add_argument("--plot", dest="figure", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--no-plot", dest="no_figure", action="store_true",
+                        help=argparse.SUPPRESS)
     add_seed(parser)
     add_json(parser)
     add_out(parser)
@@ -58,25 +71,56 @@ def _couplings(args):
     return elliptic(n, args.tau, rng=args.seed)
 
 
-def _draw(sweep, path, title):
+def _tau(args) -> float:
+    return float(args.tau) if args.ensemble == "elliptic" else 0.0
+
+
+def _check_gains(gains):
+    import numpy as np
+
+    g = np.atleast_1d(np.asarray(gains, dtype=float))
+    if g.ndim != 1 or g.size == 0 or not np.all(np.isfinite(g)) or np.any(g <= 0):
+        raise ValueError(f"gains must be a non-empty list of finite numbers > 0; got "
+                         f"{list(gains)!r}")
+    return g
+
+
+def _figure_path(args):
+    """Where to draw: --figure PATH, else chaos.png unless --json; None with --no-figure."""
+    if args.no_figure:
+        return None
+    if args.figure is not None:
+        return args.figure
+    return None if args.json else Path(DEFAULT_FIGURE)
+
+
+def _draw(sweep, path, title, tau=0.0):
+    from esorma.cli._common import save_figure
+
+    return save_figure(_make_figure(sweep, title, tau), path)
+
+
+def _make_figure(sweep, title, tau=0.0):
+    """The two panels: lambda_max against g with the theory for ``tau``, and the origin's
+    Jacobian spectrum at the largest gain with its (elliptic) law."""
     import matplotlib.pyplot as plt
 
-    from esorma.cli._common import save_figure
     from esorma.plotting.stability import plot_jacobian_spectrum, plot_lyapunov_vs_gain
 
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(11.0, 4.6))
     plot_lyapunov_vs_gain(sweep.gains, sweep.exponents, sweep.stderr,
-                          label=f"N = {sweep.n_neurons}", ax=a1, title=title)
+                          label=f"N = {sweep.n_neurons}", ax=a1, title=title, tau=tau)
     stable = sweep.origin_abscissa < 0
     if stable.any():
         a1.plot(sweep.gains[stable], sweep.origin_abscissa[stable], "s", mfc="none",
                 color="C3", ms=7, label="max Re eig(−1 + gJ) where the origin is stable")
     a1.legend(fontsize=8)
     g = float(sweep.gains.max())
-    plot_jacobian_spectrum(-1.0 + g * sweep.origin_eigenvalues, gain=g, ax=a2,
-                           title=f"origin's Jacobian −1 + gJ at g = {g:g}")
+    plot_jacobian_spectrum(-1.0 + g * sweep.origin_eigenvalues, gain=g, tau=tau, ax=a2,
+                           title=f"origin's Jacobian −1 + gJ at g = {g:g}"
+                                 + (f", τ = {tau:g}" if tau else ""))
     fig.tight_layout()
-    return save_figure(fig, path)
+    return fig
 
 
 def _write_h5(path, sweep, config, seed):
@@ -105,7 +149,10 @@ def run(args) -> int:
     from esorma.cli._common import print_json
     from esorma.stability import chaos_sweep
 
+    _check_gains(args.g)
     J = _couplings(args)
+    tau = _tau(args)
+    figure = _figure_path(args)
     show = not (args.quiet or args.json)
 
     def progress(i, res):
@@ -124,16 +171,18 @@ def run(args) -> int:
     sweep = chaos_sweep(J, args.g, t_max=args.t_max, t_transient=args.t_transient, dt=args.dt,
                         rng=args.seed + 1, callback=progress)
     files = {}
-    if not args.no_plot:
-        title = (f"λ_max vs g: N={sweep.n_neurons} {args.ensemble}, "
+    if figure is not None:
+        title = (f"λ_max vs g: N={sweep.n_neurons} {args.ensemble}"
+                 f"{f' τ={tau:g}' if args.ensemble == 'elliptic' else ''}, "
                  f"T={sweep.t_max:g}, seed {args.seed}")
-        files["plot"] = str(_draw(sweep, args.plot, title))
+        files["figure"] = str(_draw(sweep, figure, title, tau=tau))
     if args.out is not None:
         files["out"] = str(_write_h5(args.out, sweep, _config(args), args.seed))
     if args.json:
         print_json({"n": sweep.n_neurons, "gains": sweep.gains, "exponents": sweep.exponents,
                     "stderr": sweep.stderr, "origin_abscissa": sweep.origin_abscissa,
-                    "chaotic": sweep.chaotic, "seed": args.seed, "files": files})
+                    "chaotic": sweep.chaotic, "critical_gain": 1.0 / (1.0 + tau),
+                    "seed": args.seed, "files": files})
     elif not args.quiet:
         for k, v in files.items():
             print(f"wrote {v}")

@@ -11,6 +11,7 @@ import numpy as np
 from esorma.plotting._common import _axes
 
 __all__ = [
+    "origin_critical_gain",
     "plot_lyapunov_vs_gain",
     "plot_jacobian_spectrum",
     "plot_lyapunov_convergence",
@@ -18,8 +19,28 @@ __all__ = [
 ]
 
 
-def plot_lyapunov_vs_gain(gains, exponents, stderr=None, *, label=None, theory=True, ax=None,
-                          title=None, **kwargs):
+def origin_critical_gain(tau: float = 0.0) -> float:
+    """Gain at which the origin of ``dx/dt = -x + J tanh(g x)`` loses stability (N -> inf).
+
+    For ``J`` of variance ``1/N`` with correlation ``tau = E[J_ij J_ji] N`` (elliptic law;
+    ``tau = 0`` is Ginibre) the eigenvalues of ``J`` fill the ellipse with semi-axes
+    ``1 + tau`` (real) and ``1 - tau`` (imaginary), so ``max Re eig(-1 + g J) = g (1 + tau) - 1``
+    vanishes at ``g = 1 / (1 + tau)``.
+
+    Examples
+    --------
+    >>> from esorma.plotting.stability import origin_critical_gain
+    >>> origin_critical_gain(0.0), origin_critical_gain(0.5)
+    (1.0, 0.6666666666666666)
+    """
+    tau = float(tau)
+    if not -1.0 < tau <= 1.0:
+        raise ValueError(f"tau must be in (-1, 1]; got {tau}")
+    return 1.0 / (1.0 + tau)
+
+
+def plot_lyapunov_vs_gain(gains, exponents, stderr=None, *, label=None, theory=True, tau=0.0,
+                          ax=None, title=None, **kwargs):
     """Maximal Lyapunov exponent against the gain ``g`` (the SCS transition curve).
 
     Parameters
@@ -30,7 +51,11 @@ def plot_lyapunov_vs_gain(gains, exponents, stderr=None, *, label=None, theory=T
     label : str, optional
         Legend entry (e.g. ``"N = 500"``).
     theory : bool, default True
-        Draw the zero line, ``g = 1`` and the stable-origin prediction ``g - 1`` for ``g < 1``.
+        Draw the zero line, the critical gain ``g_c = 1 / (1 + tau)`` (vertical line) and the
+        stable-origin prediction ``g (1 + tau) - 1`` for ``g < g_c`` (N -> infinity).
+    tau : float, default 0
+        Correlation of the elliptic ensemble the couplings came from (0: Ginibre, where
+        ``g_c = 1`` and the prediction is ``g - 1``).
     """
     ax = _axes(ax)
     g = np.asarray(gains, dtype=float)
@@ -38,11 +63,14 @@ def plot_lyapunov_vs_gain(gains, exponents, stderr=None, *, label=None, theory=T
     ax.errorbar(g, lam, yerr=None if stderr is None else np.asarray(stderr, dtype=float),
                 marker="o", ms=4, capsize=3, label=label, **kwargs)
     if theory and not getattr(ax, "_esorma_theory_drawn", False):
-        lo = min(float(g.min()), 1.0)
-        gg = np.linspace(lo, 1.0, 50)
-        ax.plot(gg, gg - 1.0, "k--", lw=1, label="g − 1 (stable origin, N→∞)")
+        gc = origin_critical_gain(tau)
+        lo = min(float(g.min()), gc)
+        gg = np.linspace(lo, gc, 50)
+        lab = ("g − 1 (stable origin, N→∞)" if tau == 0.0
+               else f"g(1+τ) − 1, τ={tau:g} (stable origin, N→∞)")
+        ax.plot(gg, gg * (1.0 + tau) - 1.0, "k--", lw=1, label=lab)
         ax.axhline(0.0, color="0.5", lw=0.8)
-        ax.axvline(1.0, color="0.5", lw=0.8, ls=":")
+        ax.axvline(gc, color="0.5", lw=0.8, ls=":", label=f"g_c = 1/(1+τ) = {gc:.3g}")
         ax._esorma_theory_drawn = True
     ax.set_xlabel("gain g")
     ax.set_ylabel("maximal Lyapunov exponent λ_max")

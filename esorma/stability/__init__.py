@@ -12,6 +12,7 @@
 
 from esorma.stability.fixed_points import (
     FixedPoints,
+    NewtonResult,
     classify_eigenvalues,
     find_fixed_points,
     newton_fixed_point,
@@ -43,6 +44,7 @@ __all__ = [
     "FixedPoints",
     "LyapunovSpectrum",
     "MapLyapunovResult",
+    "NewtonResult",
     "PHI_FUNCTIONS",
     "RateTrajectory",
     "block_stderr",

@@ -6,12 +6,16 @@ The rate network is ``dx/dt = -x + J phi(x) + I`` with ``phi`` coded as an int:
 ``PHI_LINEAR = 1``  ``phi(x) = g x``,       ``phi'(x) = g``
 
 Tangent vectors are stored as rows of a ``(k, N)`` array. The products with ``J`` are a
-serial compiled loop (:func:`matvecs`) that reads each row of ``J`` once for two vectors at a
-time (the state's ``phi(x)`` and a tangent vector): no BLAS and no threads. On a shared,
-oversubscribed machine a multi-threaded BLAS gemv spin-waits for its threads and was measured
-20x slower than this loop (5.6 ms vs 0.27 ms for two N = 1000 products); the loop is a pure
-sum, so ``fastmath`` (SIMD reassociation) is allowed, and results do not depend on the thread
-count.
+serial compiled loop (:func:`matvecs`) that takes ``JT = J.T`` (C-contiguous, i.e. ``J`` in
+column order) and accumulates ``out[c] += JT[j] * M[c, j]`` over ``j`` ("axpy" form, eight
+columns per sweep), two vectors per pass over ``J`` (the state's ``phi(x)`` and a tangent vector). Each output entry is
+the plain sequential sum ``sum_j J[i, j] M[c, j]`` in increasing ``j``: the inner loop runs
+over independent entries ``i``, so it vectorises WITHOUT ``fastmath`` and the result is bitwise
+the same whatever the SIMD width of the CPU (no reassociation; chaos would amplify any rounding
+difference into a different trajectory). No threads: on this shared 2-core machine a
+``prange`` over rows (OpenMP layer) was measured 40x slower per product (4.9 ms vs 0.12 ms
+for two N = 1000 products), and a multi-threaded BLAS gemv spin-waits likewise; a single
+NumPy/BLAS gemv pair takes about the same 0.12 ms but its summation order depends on the CPU.
 
 Kernels return a status: 0 = fine, 1 = the state or a tangent vector became non-finite or
 exceeded ``max_abs`` (the caller reports it; nothing here raises or prints).
@@ -43,34 +47,90 @@ def phi_and_slope(x, gain, code, phi, slope):
             slope[i] = gain
 
 
-@njit(fastmath=True)
-def matvecs(J, M, out):
-    """``out[c] = J @ M[c]`` for every row ``c`` of ``M`` (serial; rows of J read once per
-    pair of vectors)."""
-    n = J.shape[0]
+@njit
+def matvecs(JT, M, out):
+    """``out[c] = J @ M[c]`` for every row ``c`` of ``M``, given ``JT = J.T`` C-contiguous.
+
+    Serial, no fastmath: ``out[c, i]`` is the sequential sum over ``j = 0, 1, ...`` of
+    ``J[i, j] * M[c, j]`` (bitwise reproducible on any CPU). ``J`` is read once per pair of
+    vectors; eight columns of ``J`` are applied per sweep over ``i`` (the partial sum stays in a
+    register through the eight additions, in the same order), which halves the loads and
+    stores of ``out``.
+    """
+    n = JT.shape[0]
     m = M.shape[0]
+    for c in range(m):
+        for i in range(n):
+            out[c, i] = 0.0
     c = 0
-    while c + 1 < m:
-        for i in range(n):
-            s1 = 0.0
-            s2 = 0.0
-            for j in range(n):
-                a = J[i, j]
-                s1 += a * M[c, j]
-                s2 += a * M[c + 1, j]
-            out[c, i] = s1
-            out[c + 1, i] = s2
+    while c < m:
+        pair = c + 1 < m
+        d = c + 1 if pair else c  # a lone last vector is processed as its own pair
+        j = 0
+        while j + 7 < n:
+            a0 = M[c, j]
+            a1 = M[c, j + 1]
+            a2 = M[c, j + 2]
+            a3 = M[c, j + 3]
+            a4 = M[c, j + 4]
+            a5 = M[c, j + 5]
+            a6 = M[c, j + 6]
+            a7 = M[c, j + 7]
+            b0 = M[d, j]
+            b1 = M[d, j + 1]
+            b2 = M[d, j + 2]
+            b3 = M[d, j + 3]
+            b4 = M[d, j + 4]
+            b5 = M[d, j + 5]
+            b6 = M[d, j + 6]
+            b7 = M[d, j + 7]
+            for i in range(n):
+                w0 = JT[j, i]
+                w1 = JT[j + 1, i]
+                w2 = JT[j + 2, i]
+                w3 = JT[j + 3, i]
+                w4 = JT[j + 4, i]
+                w5 = JT[j + 5, i]
+                w6 = JT[j + 6, i]
+                w7 = JT[j + 7, i]
+                s = out[c, i]
+                s += w0 * a0
+                s += w1 * a1
+                s += w2 * a2
+                s += w3 * a3
+                s += w4 * a4
+                s += w5 * a5
+                s += w6 * a6
+                s += w7 * a7
+                t = out[d, i]
+                t += w0 * b0
+                t += w1 * b1
+                t += w2 * b2
+                t += w3 * b3
+                t += w4 * b4
+                t += w5 * b5
+                t += w6 * b6
+                t += w7 * b7
+                out[c, i] = s
+                if pair:
+                    out[d, i] = t
+            j += 8
+        while j < n:
+            a = M[c, j]
+            b = M[d, j]
+            for i in range(n):
+                w = JT[j, i]
+                s = out[c, i] + w * a
+                t = out[d, i] + w * b
+                out[c, i] = s
+                if pair:
+                    out[d, i] = t
+            j += 1
         c += 2
-    if c < m:
-        for i in range(n):
-            s1 = 0.0
-            for j in range(n):
-                s1 += J[i, j] * M[c, j]
-            out[c, i] = s1
 
 
 @njit
-def _state_rhs(J, x, inputs, gain, code, phi, jp, out):
+def _state_rhs(JT, x, inputs, gain, code, phi, jp, out):
     # phi and jp are (1, N) work arrays
     n = x.shape[0]
     if code == PHI_TANH:
@@ -79,14 +139,15 @@ def _state_rhs(J, x, inputs, gain, code, phi, jp, out):
     else:
         for i in range(n):
             phi[0, i] = gain * x[i]
-    matvecs(J, phi, jp)
+    matvecs(JT, phi, jp)
     for i in range(n):
         out[i] = -x[i] + jp[0, i] + inputs[i]
 
 
 @njit
-def rk4_trajectory(J, x0, inputs, gain, code, dt, n_steps, save_every, max_abs, out):
-    """Fixed-step RK4 of the rate network; writes every ``save_every``-th state into ``out``.
+def rk4_trajectory(JT, x0, inputs, gain, code, dt, n_steps, save_every, max_abs, out):
+    """Fixed-step RK4 of the rate network (``JT = J.T``, C-contiguous); writes every
+    ``save_every``-th state into ``out``.
 
     ``out`` has shape (n_steps // save_every + 1, N); row 0 is ``x0``. Returns
     ``(status, steps_done)``.
@@ -103,16 +164,16 @@ def rk4_trajectory(J, x0, inputs, gain, code, dt, n_steps, save_every, max_abs, 
     out[0] = x
     row = 1
     for step in range(1, n_steps + 1):
-        _state_rhs(J, x, inputs, gain, code, phi, jp, k1)
+        _state_rhs(JT, x, inputs, gain, code, phi, jp, k1)
         for i in range(n):
             tmp[i] = x[i] + 0.5 * dt * k1[i]
-        _state_rhs(J, tmp, inputs, gain, code, phi, jp, k2)
+        _state_rhs(JT, tmp, inputs, gain, code, phi, jp, k2)
         for i in range(n):
             tmp[i] = x[i] + 0.5 * dt * k2[i]
-        _state_rhs(J, tmp, inputs, gain, code, phi, jp, k3)
+        _state_rhs(JT, tmp, inputs, gain, code, phi, jp, k3)
         for i in range(n):
             tmp[i] = x[i] + dt * k3[i]
-        _state_rhs(J, tmp, inputs, gain, code, phi, jp, k4)
+        _state_rhs(JT, tmp, inputs, gain, code, phi, jp, k4)
         bad = False
         for i in range(n):
             x[i] += dt / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])
@@ -127,7 +188,7 @@ def rk4_trajectory(J, x0, inputs, gain, code, dt, n_steps, save_every, max_abs, 
 
 
 @njit
-def _full_rhs(J, x, V, inputs, gain, code, slope, kx, kV, M, prod):
+def _full_rhs(JT, x, V, inputs, gain, code, slope, kx, kV, M, prod):
     """kx = -x + J phi(x) + I and kV[j] = -V[j] + J (phi'(x) * V[j]).
 
     ``M`` and ``prod`` are (k + 1, N) work arrays: row 0 holds phi(x), rows 1.. the scaled
@@ -139,7 +200,7 @@ def _full_rhs(J, x, V, inputs, gain, code, slope, kx, kV, M, prod):
     for j in range(k):
         for i in range(n):
             M[j + 1, i] = slope[i] * V[j, i]
-    matvecs(J, M, prod)
+    matvecs(JT, M, prod)
     for i in range(n):
         kx[i] = -x[i] + prod[0, i] + inputs[i]
     for j in range(k):
@@ -170,8 +231,9 @@ def _orthonormalise(V, logs_row):
 
 
 @njit
-def rk4_lyapunov(J, x, V, inputs, gain, code, dt, steps_per_renorm, n_renorm, max_abs, logs):
-    """RK4 of the state ``x`` (N,) and tangent rows ``V`` (k, N), in place, with a QR
+def rk4_lyapunov(JT, x, V, inputs, gain, code, dt, steps_per_renorm, n_renorm, max_abs, logs):
+    """RK4 (``JT = J.T``, C-contiguous) of the state ``x`` (N,) and tangent rows ``V`` (k, N),
+    in place, with a QR
     re-orthonormalisation every ``steps_per_renorm`` steps; ``logs[r]`` gets ``log|R_ii|``.
 
     Returns ``(status, renormalisations_done)``.
@@ -194,25 +256,25 @@ def rk4_lyapunov(J, x, V, inputs, gain, code, dt, steps_per_renorm, n_renorm, ma
     h = dt
     for r in range(n_renorm):
         for _ in range(steps_per_renorm):
-            _full_rhs(J, x, V, inputs, gain, code, slope, kx1, kV1, M, prod)
+            _full_rhs(JT, x, V, inputs, gain, code, slope, kx1, kV1, M, prod)
             for i in range(n):
                 xt[i] = x[i] + 0.5 * h * kx1[i]
             for j in range(k):
                 for i in range(n):
                     Vt[j, i] = V[j, i] + 0.5 * h * kV1[j, i]
-            _full_rhs(J, xt, Vt, inputs, gain, code, slope, kx2, kV2, M, prod)
+            _full_rhs(JT, xt, Vt, inputs, gain, code, slope, kx2, kV2, M, prod)
             for i in range(n):
                 xt[i] = x[i] + 0.5 * h * kx2[i]
             for j in range(k):
                 for i in range(n):
                     Vt[j, i] = V[j, i] + 0.5 * h * kV2[j, i]
-            _full_rhs(J, xt, Vt, inputs, gain, code, slope, kx3, kV3, M, prod)
+            _full_rhs(JT, xt, Vt, inputs, gain, code, slope, kx3, kV3, M, prod)
             for i in range(n):
                 xt[i] = x[i] + h * kx3[i]
             for j in range(k):
                 for i in range(n):
                     Vt[j, i] = V[j, i] + h * kV3[j, i]
-            _full_rhs(J, xt, Vt, inputs, gain, code, slope, kx4, kV4, M, prod)
+            _full_rhs(JT, xt, Vt, inputs, gain, code, slope, kx4, kV4, M, prod)
             for i in range(n):
                 x[i] += h / 6.0 * (kx1[i] + 2.0 * kx2[i] + 2.0 * kx3[i] + kx4[i])
             for j in range(k):

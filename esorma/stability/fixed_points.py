@@ -9,6 +9,7 @@ eigenvalues and a stability label.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -23,7 +24,40 @@ from esorma.stability.rate import (
     _rhs_numpy,
 )
 
-__all__ = ["FixedPoints", "find_fixed_points", "newton_fixed_point", "classify_eigenvalues"]
+__all__ = [
+    "FixedPoints",
+    "NewtonResult",
+    "find_fixed_points",
+    "newton_fixed_point",
+    "classify_eigenvalues",
+]
+
+
+class NewtonResult(NamedTuple):
+    """One Newton solve of ``-x + J phi(x) + I = 0`` (immutable; unpacks as a 4-tuple).
+
+    Attributes
+    ----------
+    point : ndarray, shape (N,)
+        The last iterate (the fixed point when ``converged``).
+    residual : float
+        ``max |F(point)|``.
+    iterations : int
+        Newton iterations used.
+    converged : bool
+        ``residual <= tol`` was reached within ``max_iter`` iterations.
+    """
+
+    point: np.ndarray
+    residual: float
+    iterations: int
+    converged: bool
+
+
+def _check_bool(value, name: str) -> bool:
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise TypeError(f"{name} must be True or False; got {value!r} ({type(value).__name__})")
 
 
 @dataclass(frozen=True)
@@ -107,6 +141,14 @@ def _slope(x, gain, code):
     return np.full_like(x, gain)
 
 
+def _check_newton_memory(n: int, n_starts: int) -> None:
+    """Refuse up front: the starts (S, N) and Newton's N x N Jacobian with its LU/eigen copies
+    (about four N x N arrays at a time; the starts are solved one after another)."""
+    check_memory(8.0 * n_starts * n + 32.0 * n * n,
+                 f"Newton's method on {n_starts} start(s) of a network of N = {n}",
+                 hint="use fewer starts (n_starts) or a smaller network")
+
+
 def _newton(x, J, gain, code, inp, tol, max_iter):
     """Damped Newton on F(x) = -x + J phi(x) + I; returns (x, residual, iterations, ok)."""
     n = x.shape[0]
@@ -141,28 +183,33 @@ def _newton(x, J, gain, code, inp, tol, max_iter):
 def newton_fixed_point(
     J, x0, *, gain: float = 1.0, inputs=None, phi: str = "tanh", tol: float = 1e-10,
     max_iter: int = 100,
-):
+) -> NewtonResult:
     """One Newton solve of ``-x + J phi(x) + I = 0`` from ``x0``.
 
-    Returns ``(x, residual, iterations, converged)``.
+    Returns
+    -------
+    NewtonResult
+        ``(point, residual, iterations, converged)``, a NamedTuple.
 
     Examples
     --------
     >>> import numpy as np
     >>> from esorma.stability import newton_fixed_point
-    >>> x, res, it, ok = newton_fixed_point(np.array([[2.0]]), [1.0])
-    >>> ok, round(float(x[0]), 6)      # x = 2 tanh(x)
+    >>> res = newton_fixed_point(np.array([[2.0]]), [1.0])
+    >>> res.converged, round(float(res.point[0]), 6)      # x = 2 tanh(x)
     (True, 1.915008)
     """
     J = _check_J(J)
     n = J.shape[0]
+    _check_newton_memory(n, 1)
     x = _check_x(x0, n)
     gain = _check_gain(gain)
     code = _check_phi(phi)
     inp = _check_inputs(inputs, n)
     tol = check_real(tol, "tol", minimum=0.0, strict_min=True)
     max_iter = check_int(max_iter, "max_iter", minimum=1)
-    return _newton(x, J, gain, code, inp, tol, max_iter)
+    point, residual, iterations, converged = _newton(x, J, gain, code, inp, tol, max_iter)
+    return NewtonResult(point, float(residual), int(iterations), bool(converged))
 
 
 def find_fixed_points(
@@ -238,9 +285,12 @@ def find_fixed_points(
     max_iter = check_int(max_iter, "max_iter", minimum=1)
     dedup_tol = check_real(dedup_tol, "dedup_tol", minimum=0.0)
     scale = check_real(scale, "scale", minimum=0.0)
+    include_origin = _check_bool(include_origin, "include_origin")
+    keep_jacobians = _check_bool(keep_jacobians, "keep_jacobians")
     seed = rng if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool) else None
     if starts is None:
         n_starts = check_int(n_starts, "n_starts", minimum=0)
+        _check_newton_memory(n, n_starts + 1)
         X0 = as_rng(rng).standard_normal((n_starts, n)) * scale
     else:
         X0 = np.asarray(starts, dtype=np.float64)

@@ -15,7 +15,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from esorma._validation import as_rng, check_choice, check_int, check_real, spawn_seeds
+from esorma._validation import (
+    as_rng,
+    check_choice,
+    check_int,
+    check_memory,
+    check_real,
+    spawn_seeds,
+)
 from esorma.stability import _kernels
 from esorma.stability.maps import DivergenceError, block_stderr
 from esorma.stability.rate import (
@@ -196,6 +203,12 @@ def lyapunov_spectrum(
 
     n_renorm = max(1, int(np.ceil(t_max / renorm_interval - 1e-9)))
     n_trans = int(np.ceil(t_transient / renorm_interval - 1e-9)) if t_transient > 0 else 0
+    # log|R_jj| of every renormalisation (transient and window) plus the block/cumulative
+    # copies made from the window's logs, and the state, frame and J^T used by the kernel.
+    check_memory(8.0 * k * (n_trans + 4 * n_renorm) + 8.0 * (n * n + 12 * (k + 1) * n),
+                 f"the Lyapunov run ({n_trans + n_renorm} renormalisations of {k} exponents, "
+                 f"N = {n})",
+                 hint="use a shorter t_max or t_transient, or a longer renorm_interval")
     if solver == "rk4":
         dt = check_real(dt, "dt", minimum=0.0, strict_min=True)
         steps = max(1, int(np.ceil(renorm_interval / dt - 1e-9)))
@@ -306,7 +319,9 @@ def chaos_sweep(
 
     With ``J = esorma.spectra.ginibre(N)`` this is the Sompolinsky-Crisanti-Sommers
     experiment: ``lambda_max`` follows ``g - 1 < 0`` while the origin is stable and turns
-    positive (chaos) past ``g = 1``. Each gain gets its own seed (drawn from ``rng``) for the
+    positive (chaos) past ``g = 1``. For ``J = esorma.spectra.elliptic(N, tau)`` the origin's
+    Jacobian ``-1 + g J`` has ``max Re ~ g (1 + tau) - 1``, so the origin loses stability at
+    ``g = 1 / (1 + tau)`` instead. Each gain gets its own seed (drawn from ``rng``) for the
     initial state and tangent vector, so a gain's result does not depend on the others.
     ``callback(i, result)`` is called after each gain (progress output).
 
@@ -353,10 +368,12 @@ def _diverged(t: float) -> DivergenceError:
 
 
 def _rk4_runner(J, inp, gain, code, dt, steps):
+    JT = np.ascontiguousarray(J.T)  # the kernel's matvecs read J by columns
+
     def run(x, V, n_renorm, t0):
         logs = np.empty((n_renorm, V.shape[0]))
         status, done = _kernels.rk4_lyapunov(
-            J, x, V, inp, gain, code, dt, steps, n_renorm, MAX_ABS, logs
+            JT, x, V, inp, gain, code, dt, steps, n_renorm, MAX_ABS, logs
         )
         if status != 0:
             raise _diverged(t0 + (done + 1) * steps * dt)

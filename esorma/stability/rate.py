@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from esorma._validation import check_choice, check_couplings, check_real
+from esorma._validation import check_choice, check_couplings, check_memory, check_real
 from esorma.stability import _kernels
 from esorma.stability.maps import DivergenceError, _check_state
 
@@ -280,9 +280,11 @@ def simulate_rate(
         save_every = 1 if save_interval is None else max(1, int(round(save_interval / dt)))
         save_every = min(save_every, n_steps)
         n_rows = n_steps // save_every + 1
+        check_memory(8.0 * n_rows * n, f"a trajectory of {n_rows} saved states of {n} neurons",
+                     hint="record fewer points (a larger save_interval) or a shorter t_max")
         out = np.empty((n_rows, n))
         status, done = _kernels.rk4_trajectory(
-            J, x, inp, gain, code, dt, n_steps, save_every, MAX_ABS, out
+            np.ascontiguousarray(J.T), x, inp, gain, code, dt, n_steps, save_every, MAX_ABS, out
         )
         if status != 0:
             raise DivergenceError(
@@ -295,6 +297,9 @@ def simulate_rate(
     from scipy.integrate import solve_ivp
 
     n_save = 201 if save_interval is None else max(2, int(round(t_max / save_interval)) + 1)
+    # solve_ivp keeps the saved states (N, T) and we return a (T, N) copy.
+    check_memory(16.0 * n_save * n, f"a trajectory of {n_save} saved states of {n} neurons",
+                 hint="record fewer points (a larger save_interval, i.e. a coarser t_eval)")
     t_eval = np.linspace(0.0, t_max, n_save)
 
     def fun(_t, y):
