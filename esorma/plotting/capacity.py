@@ -133,7 +133,7 @@ def plot_capacity_scaling(estimate, extrapolation=None, ax=None):
     ax.set_xlabel(f"scaling variable {label}")
     ax.set_ylabel("capacity α_c(N)")
     ax.set_title(f"Finite-size extrapolation of α_c (T = {estimate.temperature:g})")
-    ax.legend(fontsize="small")
+    ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.14))
     return ax
 
 
