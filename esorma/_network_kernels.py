@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 
 from esorma._numba import njit, prange
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from esorma.learning import RULES, get_rule, hebb, hebb_counts_dtype, pseudo_inverse, storkey
+from esorma.learning import RULES, get_rule, hebb, hebb_counts_dtype, pseudo_inverse
 from esorma.patterns import random_patterns
 
 
