@@ -89,6 +89,11 @@ def main(argv=None) -> int:
         return 0
     try:
         return int(args._run(args) or 0)
+    except BrokenPipeError:  # output piped into a command that stopped reading (e.g. `head`)
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (ValueError, TypeError, MemoryError, OSError) as exc:
         # OSError covers missing or unreadable files, HDF5 files that are not HDF5, and
         # unreachable schedulers (ConnectionError).
