@@ -22,6 +22,7 @@ __all__ = [
     "check_couplings",
     "check_thresholds",
     "check_choice",
+    "check_bool",
     "available_memory_bytes",
     "check_memory",
     "format_bytes",
@@ -102,6 +103,13 @@ def check_real(
 def check_probability(value, name: str) -> float:
     """A real number in [0, 1]."""
     return check_real(value, name, minimum=0.0, maximum=1.0)
+
+
+def check_bool(value, name: str) -> bool:
+    """``value`` must be True or False (Python or NumPy bool); returns a Python bool."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise TypeError(f"{name} must be True or False; got {value!r} ({type(value).__name__})")
 
 
 def check_choice(value, name: str, allowed) -> str:

@@ -16,6 +16,7 @@ import numpy as np
 
 from esorma._validation import (
     as_rng,
+    check_bool,
     check_choice,
     check_int,
     check_probability,
@@ -259,9 +260,7 @@ def sample_attractors(
     theta_zero = bool(np.all(net.theta == 0))
     if flip_symmetry is None:
         flip_symmetry = theta_zero
-    elif not isinstance(flip_symmetry, (bool, np.bool_)):
-        raise TypeError(f"flip_symmetry must be None, True or False; got {flip_symmetry!r}")
-    elif flip_symmetry and not theta_zero:
+    elif check_bool(flip_symmetry, "flip_symmetry") and not theta_zero:
         raise ValueError(
             "flip_symmetry=True needs theta = 0: with thresholds, -s is not an attractor "
             "when s is (use flip_symmetry=False or None)"

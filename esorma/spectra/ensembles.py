@@ -30,6 +30,7 @@ import numpy as np
 
 from esorma._validation import (
     as_rng,
+    check_bool,
     check_int,
     check_memory,
     check_probability,
@@ -211,8 +212,7 @@ def ginibre(n: int, *, sigma: float = 1.0, real: bool = True, rng=None) -> np.nd
     """
     n = _check_n(n)
     sigma = check_real(sigma, "sigma", minimum=0.0, strict_min=True)
-    if not isinstance(real, (bool, np.bool_)):
-        raise TypeError(f"real must be True or False; got {real!r}")
+    check_bool(real, "real")
     check_dense_size(n, itemsize=8 if real else 16, copies=4)
     rng = as_rng(rng)
     a = _standard_normal(rng, (n, n)) if real else _complex_normal(rng, (n, n))
@@ -397,9 +397,8 @@ def dale(
     sigma_e = check_real(sigma_e, "sigma_e", minimum=0.0)
     sigma_i = check_real(sigma_i, "sigma_i", minimum=0.0)
     p = check_real(p, "p", minimum=0.0, maximum=1.0, strict_min=True)
-    for name, val in (("balanced", balanced), ("row_sum_zero", row_sum_zero)):
-        if not isinstance(val, (bool, np.bool_)):
-            raise TypeError(f"{name} must be True or False; got {val!r}")
+    check_bool(balanced, "balanced")
+    check_bool(row_sum_zero, "row_sum_zero")
     n_e, n_i, mu_i = dale_counts_and_mu_i(n, f, mu_e, mu_i, balanced)
     check_dense_size(n, copies=4)
     rng = as_rng(rng)
@@ -463,8 +462,7 @@ def wishart(n: int, c: float, *, complex: bool = False, rng=None) -> np.ndarray:
     """
     n = _check_n(n)
     c = check_real(c, "c", minimum=0.0, strict_min=True)
-    if not isinstance(complex, (bool, np.bool_)):
-        raise TypeError(f"complex must be True or False; got {complex!r}")
+    check_bool(complex, "complex")
     m = max(1, int(round(n / c)))
     item = 16 if complex else 8
     check_memory(item * (3.0 * n * n + n * m), f"a {n} x {n} Wishart matrix with m = {m}",
@@ -590,8 +588,7 @@ def erdos_renyi(n: int, d: float, *, scaled: bool = True, rng=None) -> np.ndarra
     """
     n = check_int(n, "n", minimum=2)
     d = check_real(d, "d", minimum=0.0, maximum=n - 1, strict_min=True)
-    if not isinstance(scaled, (bool, np.bool_)):
-        raise TypeError(f"scaled must be True or False; got {scaled!r}")
+    check_bool(scaled, "scaled")
     if scaled and d >= n - 1:
         raise ValueError(
             f"d must be < n - 1 = {n - 1} when scaled=True (the complete graph has q = 1 and "

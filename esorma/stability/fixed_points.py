@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from esorma._validation import as_rng, check_int, check_memory, check_real
+from esorma._validation import as_rng, check_bool, check_int, check_memory, check_real
 from esorma.stability import _kernels
 from esorma.stability.rate import (
     _check_gain,
@@ -52,12 +52,6 @@ class NewtonResult(NamedTuple):
     residual: float
     iterations: int
     converged: bool
-
-
-def _check_bool(value, name: str) -> bool:
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    raise TypeError(f"{name} must be True or False; got {value!r} ({type(value).__name__})")
 
 
 @dataclass(frozen=True)
@@ -285,8 +279,8 @@ def find_fixed_points(
     max_iter = check_int(max_iter, "max_iter", minimum=1)
     dedup_tol = check_real(dedup_tol, "dedup_tol", minimum=0.0)
     scale = check_real(scale, "scale", minimum=0.0)
-    include_origin = _check_bool(include_origin, "include_origin")
-    keep_jacobians = _check_bool(keep_jacobians, "keep_jacobians")
+    include_origin = check_bool(include_origin, "include_origin")
+    keep_jacobians = check_bool(keep_jacobians, "keep_jacobians")
     seed = rng if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool) else None
     if starts is None:
         n_starts = check_int(n_starts, "n_starts", minimum=0)
