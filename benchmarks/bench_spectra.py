@@ -3,7 +3,9 @@
 Targets
 -------
 1. Dense ensembles: sampling adds <= 10 % on top of the eigenvalue call at n = 2000
-   (``eigvalsh`` for symmetric/Hermitian matrices, ``eigvals`` otherwise).
+   (``eigvalsh`` for symmetric/Hermitian matrices, ``eigvals`` otherwise). Two reference
+   rows measure the floor of any dense Wishart sampler on this machine: the triangular
+   product ``L L^T`` alone (LAPACK ``dlauum``) and its n^3/3 flops at the DGEMM rate.
 2. beta-Hermite spectral density at n = 10^6 (100 bins) in < 2 s.
 3. Largest eigenvalue at n = 10^7 in < 10 s with O(n) memory.
 
@@ -68,6 +70,46 @@ def bench_sampling(n: int, repeats: int) -> list:
                      "ratio": t_sample / t_eig, "target": "ratio <= 0.10",
                      "ok": t_sample / t_eig <= 0.10})
     return rows
+
+
+def bench_wishart_floor(n: int, c: float, repeats: int) -> list:
+    """What any dense Wishart sampler must spend, measured on this machine.
+
+    A Wishart matrix with ``m >= n`` is ``L L^T`` for a triangular factor (Bartlett); forming
+    it is at least the triangular product (LAPACK ``dlauum``, n^3/3 flops), and the cheapest
+    conceivable product runs at the machine's DGEMM rate. Both are compared with the
+    eigenvalue call, as the sampling target is: if either ratio is above 0.10, no dense
+    Wishart sampler can meet that target here.
+    """
+    import numpy as np
+    from scipy.linalg import lapack
+
+    import esorma.spectra as sp
+
+    rng = np.random.default_rng(3)
+    w = sp.wishart(n, c, rng=rng)
+    t_eig = _median_time(lambda: np.linalg.eigvalsh(w), max(1, repeats - 2))
+    factor = np.asfortranarray(np.triu(rng.standard_normal((n, n))))
+    copies = [factor.copy(order="F") for _ in range(repeats + 1)]
+    lapack.dlauum(copies.pop(), lower=0, overwrite_c=1)  # warm-up
+    t_lauum = _median_time(lambda: lapack.dlauum(copies.pop(), lower=0, overwrite_c=1),
+                           repeats)
+    a = rng.standard_normal((n, n))
+    b = rng.standard_normal((n, n))
+    a @ b
+    t_gemm = _median_time(lambda: a @ b, repeats)
+    rate = 2.0 * n**3 / t_gemm
+    t_floor = (n**3 / 3.0) / rate
+    return [
+        {"task": f"wishart floor: L L^T alone (dlauum) n={n}", "seconds": t_lauum,
+         "baseline": "eigvalsh of a Wishart matrix", "baseline_seconds": t_eig,
+         "ratio": t_lauum / t_eig, "target": "reference (sampling ratio >= this)",
+         "ok": True, "gflops": n**3 / 3.0 / t_lauum / 1e9},
+        {"task": f"wishart floor: n^3/3 flops at DGEMM speed n={n}", "seconds": t_floor,
+         "baseline": "eigvalsh of a Wishart matrix", "baseline_seconds": t_eig,
+         "ratio": t_floor / t_eig, "target": "reference (sampling ratio >= this)",
+         "ok": True, "dgemm_gflops": rate / 1e9},
+    ]
 
 
 def bench_density(n: int, n_dense: int, n_tri_all: int, repeats: int) -> list:
@@ -153,6 +195,7 @@ def main(argv=None) -> int:
                      n_largest=10**7)
     rows = []
     rows += bench_sampling(sizes["n_sample"], args.repeats)
+    rows += bench_wishart_floor(sizes["n_sample"], 0.5, args.repeats)
     rows += bench_density(sizes["n_density"], sizes["n_dense"], sizes["n_tri_all"], args.repeats)
     rows += bench_largest(sizes["n_largest"], max(1, args.repeats - 2))
     print(f"{'task':48s} {'time':>9s}  {'baseline':58s} {'time':>9s} {'ratio':>7s}  target")

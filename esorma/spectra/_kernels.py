@@ -2,8 +2,8 @@
 
 * :func:`fill_symmetric` builds a symmetric/Hermitian matrix from the normals of its upper
   triangle (dense Wigner samplers: sampling costs little next to LAPACK);
-  :func:`lower_triangular_inplace` and :func:`mirror_lower_inplace` serve the Bartlett
-  sampler of Wishart matrices.
+  :func:`bartlett_fill` and :func:`mirror_lower_inplace` serve the Bartlett
+  sampler of Wishart matrices (the product in between is LAPACK ``?lauum``).
 * :func:`sturm_counts` counts, for many shifts ``x`` at once, the eigenvalues of a symmetric
   tridiagonal matrix below ``x`` (Sturm sequence / LDL^T inertia). The loop over the matrix
   is outside and the loop over shifts inside, so the divisions of different shifts are
@@ -20,7 +20,7 @@ from esorma._numba import njit, prange
 __all__ = [
     "fill_symmetric",
     "mirror_lower_inplace",
-    "lower_triangular_inplace",
+    "bartlett_fill",
     "sturm_counts",
     "sturm_counts_serial",
 ]
@@ -59,13 +59,17 @@ def fill_symmetric(z, off_scale, diag_scale, out):
 
 @njit
 def mirror_lower_inplace(a, conj):
-    """Copy the strict lower triangle onto the upper one (conjugated when ``conj``)."""
+    """Copy the strict lower triangle onto the upper one (conjugated when ``conj``), in
+    cache-sized tiles.
+
+    Serial on purpose: it runs right after a threaded BLAS call whose threads still spin on
+    the cores, and a second thread pool fighting them made it slower, not faster.
+    """
     n = a.shape[0]
     for bi in range(0, n, _BLOCK):
         for bj in range(bi, n, _BLOCK):
             for i in range(bi, min(bi + _BLOCK, n)):
-                j0 = bj if bj > i + 1 else i + 1
-                for j in range(j0, min(bj + _BLOCK, n)):
+                for j in range(max(bj, i + 1), min(bj + _BLOCK, n)):
                     a[i, j] = np.conj(a[j, i]) if conj else a[j, i]
     if conj:
         for i in range(n):
@@ -74,14 +78,20 @@ def mirror_lower_inplace(a, conj):
 
 
 @njit
-def lower_triangular_inplace(a, diag):
-    """Zero the strict upper triangle of ``a`` and put ``diag`` on its diagonal."""
-    n = a.shape[0]
+def bartlett_fill(z, diag, scale, out):
+    """Write ``scale`` times the Bartlett factor into the lower triangle of ``out`` (C order).
+
+    ``z`` holds the strict lower triangle row by row (row ``i`` is ``z[i (i - 1) / 2 :
+    i (i + 1) / 2]``, length ``n (n - 1) / 2``), ``diag`` the diagonal. The strict upper
+    triangle of ``out`` is left untouched (LAPACK ``?lauum`` does not read it).
+    """
+    n = out.shape[0]
     for i in range(n):
-        a[i, i] = diag[i]
-        for j in range(i + 1, n):
-            a[i, j] = 0.0
-    return a
+        base = (i * (i - 1)) // 2
+        for j in range(i):
+            out[i, j] = scale * z[base + j]
+        out[i, i] = scale * diag[i]
+    return out
 
 
 @njit
