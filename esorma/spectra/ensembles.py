@@ -355,7 +355,9 @@ def dale(
     f : float
         Fraction of excitatory columns, in ``[0, 1]``.
     mu_e, mu_i : float
-        Column means (in units of ``1 / sqrt(n)``). With ``balanced=True`` and ``mu_i=None``,
+        Column means (in units of ``1 / sqrt(n)``: for entries of mean ``m_E`` itself, pass
+        ``mu_e = m_E * sqrt(n)``; the outlier then sits at ``n (f m_E + (1 - f) m_I)``).
+        With ``balanced=True`` and ``mu_i=None``,
         ``mu_i`` is chosen so that the sampled matrix is exactly balanced
         (``n_E mu_E + n_I mu_I = 0``); an explicit ``mu_i`` with ``balanced=True`` must
         satisfy ``f mu_E + (1 - f) mu_I = 0`` and is then rebalanced to the sampled counts
