@@ -554,14 +554,12 @@ def hebb_couplings(n: int, alpha: float, *, rng=None) -> np.ndarray:
                  f"Hebb couplings of {n} neurons with P = round(alpha n) = {n_patterns} patterns",
                  hint=f"the load alpha={alpha} is too large for this memory: lower alpha")
     rng = as_rng(rng)
+    from esorma.learning import hebb  # exact float32 Gram counts, zero diagonal, / n
+
     xi = rng.integers(0, 2, size=(n_patterns, n), dtype=np.int8)
-    # every entry of xi^T xi is an integer of magnitude <= P: exact in float32 while P < 2^24,
-    # and the single-precision product is twice as fast
-    xi = (2 * xi - 1).astype(np.float32 if n_patterns < 2**24 else np.float64)
-    j = (xi.T @ xi).astype(np.float64)
-    j *= 1.0 / n
-    np.fill_diagonal(j, 0.0)
-    return j
+    xi *= 2
+    xi -= 1
+    return hebb(xi)
 
 
 def erdos_renyi(n: int, d: float, *, scaled: bool = True, rng=None) -> np.ndarray:
