@@ -36,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
+from esorma._results import summarized
 from esorma._threads import single_threaded_blas
 from esorma._validation import (
     check_choice,
@@ -89,6 +90,7 @@ def _as_tuple(values, name):
     return arr
 
 
+@summarized
 @dataclass(frozen=True)
 class CapacityConfig:
     """Everything that determines the raw results of a capacity study (besides the seed).
@@ -353,6 +355,7 @@ def run_point(point, *, config: dict):
 # --------------------------------------------------------------------------- results
 
 
+@summarized
 @dataclass(frozen=True)
 class CapacityResults:
     """Raw results of a capacity study (every finished grid point).
@@ -510,6 +513,7 @@ def _wilson(k, n, z=1.0):
 HIST_EDGES = np.linspace(-1.0, 1.0, 41)
 
 
+@summarized
 @dataclass(frozen=True)
 class CapacitySummary:
     """Summaries per grid point; arrays have shape ``(len(N), len(alpha), len(T))``.
@@ -692,6 +696,7 @@ def summarize(results: CapacityResults, threshold: float = 0.9,
 # --------------------------------------------------------------------------- capacity per N
 
 
+@summarized
 @dataclass(frozen=True)
 class CapacityEstimate:
     """Where the retrieved fraction first crosses ``level`` (downwards), per N.
@@ -799,6 +804,7 @@ def estimate_capacity(summary: CapacitySummary, *, level: float = 0.5,
                             float(summary.temperatures[t_index]), np.array(step))
 
 
+@summarized
 @dataclass(frozen=True)
 class CapacityExtrapolation:
     """Weighted linear fit ``α_c(N) = alpha_inf + slope · N^(−exponent)``.

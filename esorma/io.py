@@ -21,6 +21,8 @@ from typing import Any, Iterator
 
 import numpy as np
 
+from esorma.errors import FileFormatError, OutputPathError
+
 __all__ = [
     "SCHEMA_VERSION",
     "package_versions",
@@ -33,9 +35,16 @@ __all__ = [
     "load_result",
     "save_network",
     "load_network",
+    "check_output_path",
+    "DATA_SUFFIXES",
+    "FIGURE_SUFFIXES",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: File endings accepted for HDF5 output.
+DATA_SUFFIXES = (".h5", ".hdf5")
+#: File endings accepted for figures.
+FIGURE_SUFFIXES = (".png", ".pdf", ".svg")
 
 _VERSIONED = ("esorma", "numpy", "scipy", "numba", "networkx", "matplotlib", "h5py")
 
@@ -148,7 +157,10 @@ def write_metadata(group, *, kind: str, config=None, seed=None) -> None:
     group.attrs["schema_version"] = SCHEMA_VERSION
     group.attrs["kind"] = kind
     group.attrs["config"] = json.dumps(to_jsonable(config or {}), sort_keys=True)
-    group.attrs["seed"] = json.dumps(to_jsonable(seed))
+    if seed is not None:  # an absent attribute reads back as None
+        if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
+            raise TypeError(f"seed must be an int or None; got {seed!r}")
+        group.attrs["seed"] = np.int64(seed) if seed < 2**63 else np.uint64(seed)
     group.attrs["versions"] = json.dumps(package_versions(), sort_keys=True)
     group.attrs["created"] = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
 
@@ -165,51 +177,155 @@ def _open_group(path_or_group, mode="r"):
 
 
 def read_metadata(path_or_group) -> dict:
-    """Read the provenance attributes written by :func:`write_metadata` (JSON decoded)."""
+    """Read the provenance attributes written by :func:`write_metadata`.
+
+    ``config`` and ``versions`` are decoded from JSON; ``seed`` is an int (None when the run
+    had none); ``schema_version`` is checked (a file from a newer esorma is refused).
+    """
     with _open_group(path_or_group) as g:
         attrs = dict(g.attrs)
-    out = {}
+    out = {"seed": None}
     for key, value in attrs.items():
         if isinstance(value, bytes):
             value = value.decode()
         if key in ("config", "seed", "versions") and isinstance(value, str):
-            value = json.loads(value)
+            try:
+                value = json.loads(value)  # files of schema 1 stored the seed as JSON
+            except json.JSONDecodeError as exc:
+                raise FileFormatError(f"{_name(path_or_group)}: attribute {key!r} is not "
+                                      f"valid JSON ({exc})") from None
         elif isinstance(value, np.generic):
             value = value.item()
         out[key] = value
+    _check_schema(out.get("schema_version"), path_or_group)
     return out
+
+
+def _name(path_or_group) -> str:
+    return str(getattr(path_or_group, "filename", path_or_group))
+
+
+def _check_schema(version, path_or_group) -> None:
+    if version is None:
+        raise FileFormatError(f"{_name(path_or_group)} is not an esorma file "
+                              "(no schema_version attribute)")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise FileFormatError(f"{_name(path_or_group)}: schema_version must be a positive int; "
+                              f"got {version!r} (the file is damaged)")
+    if version > SCHEMA_VERSION:
+        raise FileFormatError(
+            f"{_name(path_or_group)} was written with schema_version {version} by a newer "
+            f"esorma; this one reads up to {SCHEMA_VERSION}: upgrade esorma to read it"
+        )
 
 
 # --------------------------------------------------------------------------- results & networks
 
 
-def _write_value(group, name, value):
+def _write_array(group, name, value: np.ndarray, meta=None):
+    if value.dtype.kind == "O":
+        raise TypeError(f"cannot store field {name!r}: object arrays have no HDF5 form; "
+                        "store numbers, strings or nested results")
+    if value.dtype.kind == "U":
+        import h5py
+
+        ds = group.create_dataset(name, data=value.astype(object),
+                                  dtype=h5py.string_dtype("utf-8"))
+        ds.attrs["unicode"] = True
+    elif value.ndim >= 1 and value.size > 0:
+        # Chunked with a Fletcher-32 checksum: a damaged byte is an error on reading,
+        # never a silently different number.
+        ds = group.create_dataset(name, data=value, fletcher32=True,
+                                  compression="gzip" if value.size > 4096 else None)
+    else:
+        ds = group.create_dataset(name, data=value)
+    for key in ("unit", "description"):
+        if meta and meta.get(key):
+            ds.attrs[key] = meta[key]
+
+
+def _needs_group(value) -> bool:
+    import dataclasses
+
+    return isinstance(value, np.ndarray) or (
+        dataclasses.is_dataclass(value) and not isinstance(value, type))
+
+
+def _write_value(group, name, value, meta=None):
     import dataclasses
 
     if value is None:
         group.attrs[f"none:{name}"] = True
     elif isinstance(value, np.ndarray):
-        group.create_dataset(name, data=value, compression="gzip" if value.size > 4096 else None)
+        _write_array(group, name, value, meta)
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         sub = group.create_group(name)
         sub.attrs["dataclass"] = f"{type(value).__module__}:{type(value).__qualname__}"
         for f in dataclasses.fields(value):
-            _write_value(sub, f.name, getattr(value, f.name))
-    elif isinstance(value, (str, bool, int, float, np.generic)):
+            _write_value(sub, f.name, getattr(value, f.name), f.metadata)
+    elif isinstance(value, (list, tuple)) and any(_needs_group(v) for v in value):
+        sub = group.create_group(name)
+        sub.attrs["container"] = type(value).__name__ if type(value) in (list, tuple) else "tuple"
+        sub.attrs["length"] = len(value)
+        for i, v in enumerate(value):
+            _write_value(sub, str(i), v)
+    elif isinstance(value, dict) and any(_needs_group(v) for v in value.values()):
+        bad = [k for k in value if not isinstance(k, str) or "/" in k or k in ("", ".")]
+        if bad:
+            raise TypeError(f"cannot store field {name!r}: dict keys must be strings without "
+                            f"'/'; got {bad[:3]!r}")
+        sub = group.create_group(name)
+        sub.attrs["container"] = "dict"
+        sub.attrs["keys"] = json.dumps(list(value))
+        for k, v in value.items():
+            _write_value(sub, k, v)
+    elif isinstance(value, (str, bool, int, float, complex, np.generic)):
         group.attrs[f"scalar:{name}"] = value
     else:
-        group.attrs[f"json:{name}"] = json.dumps(to_jsonable(value))
+        try:
+            text = json.dumps(to_jsonable(value))
+        except TypeError as exc:
+            raise TypeError(f"cannot store field {name!r} of type {type(value).__name__}: "
+                            f"{exc}") from None
+        group.attrs[f"json:{name}"] = text
+
+
+def _read_dataset(ds):
+    value = ds[()]
+    if ds.attrs.get("unicode", False):
+        value = np.asarray(value, dtype=object)
+        value = np.array([v.decode() if isinstance(v, bytes) else v for v in value.ravel()],
+                         dtype=str).reshape(value.shape)
+    return value
+
+
+def _resolve_class(target):
+    import dataclasses
+    import importlib
+
+    module, _, qualname = str(target).partition(":")
+    # Only esorma's own result classes are rebuilt: a file must never name code to run.
+    if module != "esorma" and not module.startswith("esorma."):
+        raise FileFormatError(
+            f"refusing to load {target!r}: only esorma result classes can be rebuilt from a file"
+        )
+    try:
+        cls = importlib.import_module(module)
+    except ImportError:
+        raise FileFormatError(f"{target!r} names a module this esorma does not have") from None
+    for part in qualname.split("."):
+        cls = getattr(cls, part, None)
+    if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
+        raise FileFormatError(f"refusing to load {target!r}: not an esorma result dataclass")
+    return cls
 
 
 def _read_group(group):
-    import importlib
+    import dataclasses
 
     values = {}
     for key, ds in group.items():
-        if hasattr(ds, "keys"):
-            values[key] = _read_group(ds)
-        else:
-            values[key] = ds[()]
+        values[key] = _read_group(ds) if hasattr(ds, "keys") else _read_dataset(ds)
     for key, value in group.attrs.items():
         prefix, _, name = key.partition(":")
         if not name:
@@ -222,36 +338,48 @@ def _read_group(group):
             )
         elif prefix == "json":
             values[name] = json.loads(value)
+    container = group.attrs.get("container")
+    if container is not None:
+        container = container.decode() if isinstance(container, bytes) else str(container)
+        if container == "dict":
+            return {k: values[k] for k in json.loads(group.attrs["keys"])}
+        items = [values[str(i)] for i in range(int(group.attrs["length"]))]
+        return items if container == "list" else tuple(items)
     target = group.attrs.get("dataclass")
     if target is None:
         return values
-    import dataclasses
-
-    module, _, qualname = str(target).partition(":")
-    # Only esorma's own result classes are rebuilt: a file must never name code to run.
-    if module != "esorma" and not module.startswith("esorma."):
-        raise ValueError(
-            f"refusing to load {target!r}: only esorma result classes can be rebuilt from a file"
-        )
-    cls = importlib.import_module(module)
-    for part in qualname.split("."):
-        cls = getattr(cls, part, None)
-    if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
-        raise ValueError(f"refusing to load {target!r}: not an esorma result dataclass")
-    return cls(**values)
+    cls = _resolve_class(target)
+    init = {f.name for f in dataclasses.fields(cls) if f.init}
+    missing = sorted(f.name for f in dataclasses.fields(cls) if f.init and f.name not in values
+                     and f.default is dataclasses.MISSING
+                     and f.default_factory is dataclasses.MISSING)
+    if missing:
+        raise FileFormatError(f"group {group.name!r} ({cls.__name__}) lacks the fields "
+                              f"{missing}: the file is incomplete or damaged")
+    return cls(**{k: v for k, v in values.items() if k in init})
 
 
 def save_result(path, result, *, kind: str | None = None, config=None, seed=None) -> Path:
     """Save a result dataclass (arrays, scalars, nested dataclasses) to HDF5, atomically.
 
+    Every esorma result round-trips: :func:`load_result` rebuilds the same class. Arrays
+    become datasets (with a Fletcher-32 checksum, so damage is detected on reading, and the
+    ``unit``/``description`` of the field's metadata as attributes), scalars and strings
+    become attributes, nested results, and lists, tuples or dicts holding arrays or results,
+    become groups; other values are stored as JSON.
+
     Parameters
     ----------
     path : path-like
-        Target file (replaced atomically).
+        Target file (replaced atomically: it appears only when complete).
     result : dataclass instance
         Any esorma result (its fields become datasets and attributes of the group ``result``).
     kind : str, optional
         Content label (default: the class name).
+    config : dict, optional
+        The parameters that produced the result (stored as JSON in the ``config`` attribute).
+    seed : int, optional
+        The seed of the run (stored as an integer attribute).
 
     Examples
     --------
@@ -263,6 +391,8 @@ def save_result(path, result, *, kind: str | None = None, config=None, seed=None
     >>> p = save_result(os.path.join(tempfile.mkdtemp(), "r.h5"), r, config={"N": 3}, seed=0)
     >>> load_result(p).mode
     'async'
+    >>> read_metadata(p)["seed"]
+    0
     """
     import dataclasses
 
@@ -274,12 +404,90 @@ def save_result(path, result, *, kind: str | None = None, config=None, seed=None
     return Path(path)
 
 
-def load_result(path_or_group):
-    """Load a result saved by :func:`save_result` (rebuilt as its dataclass)."""
-    with _open_group(path_or_group) as g:
-        if "result" not in g:
-            raise ValueError(f"{path_or_group!r} holds no esorma result (no 'result' group)")
-        return _read_group(g["result"])
+def load_result(path_or_group, cls: type | None = None):
+    """Load a result saved by :func:`save_result`, rebuilt as its dataclass.
+
+    Parameters
+    ----------
+    path_or_group : path-like or h5py.Group
+    cls : type, optional
+        The class expected; another class in the file is refused.
+
+    Raises
+    ------
+    esorma.errors.FileFormatError
+        The file holds no esorma result, another class than ``cls``, a newer schema, or is
+        damaged (a checksum or a field is wrong or missing). Also a ``ValueError``.
+    """
+    import h5py
+
+    name = _name(path_or_group)
+    try:
+        with _open_group(path_or_group) as g:
+            read_metadata(g)
+            if "result" not in g:
+                raise FileFormatError(f"{name} holds no esorma result (no 'result' group)")
+            if cls is not None:
+                target = g["result"].attrs.get("dataclass")
+                target = target.decode() if isinstance(target, bytes) else str(target)
+                want = f"{cls.__module__}:{cls.__qualname__}"
+                if target != want:
+                    raise FileFormatError(f"{name} holds a {target.rpartition(':')[2]}, "
+                                          f"not a {cls.__name__}")
+            return _read_group(g["result"])
+    except FileFormatError:
+        raise
+    except (OSError, KeyError, RuntimeError, TypeError, json.JSONDecodeError) as exc:
+        if isinstance(exc, FileNotFoundError):
+            raise
+        if isinstance(exc, OSError) and not isinstance(path_or_group, (h5py.Group, h5py.File)) \
+                and not Path(path_or_group).exists():
+            raise
+        raise FileFormatError(f"{name} is damaged or not an esorma result file "
+                              f"({type(exc).__name__}: {exc})") from None
+
+
+def check_output_path(path, *, suffixes=DATA_SUFFIXES, flag: str = "path",
+                      force: bool = False) -> Path:
+    """Check an output target before any work: its ending, its folder, an existing file.
+
+    Parameters
+    ----------
+    path : path-like
+        The file to be written.
+    suffixes : tuple of str
+        Allowed endings (case-insensitive), e.g. :data:`DATA_SUFFIXES`.
+    flag : str
+        The argument's name in messages (``"--out"``).
+    force : bool
+        Allow replacing an existing file.
+
+    Raises
+    ------
+    esorma.errors.OutputPathError
+        A wrong ending, a folder that does not exist or cannot be written, a target that is a
+        folder, or an existing file without ``force``.
+
+    Examples
+    --------
+    >>> check_output_path("results.png", suffixes=DATA_SUFFIXES, flag="--out")
+    Traceback (most recent call last):
+    ...
+    esorma.errors.OutputPathError: --out must end in .h5 or .hdf5; got 'results.png'
+    """
+    path = Path(path)
+    if path.suffix.lower() not in suffixes:
+        raise OutputPathError(f"{flag} must end in {' or '.join(suffixes)}; got {str(path)!r}")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise OutputPathError(f"{flag}: folder {str(parent)!r} does not exist (create it first)")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputPathError(f"{flag}: folder {str(parent)!r} is not writable")
+    if path.is_dir():
+        raise OutputPathError(f"{flag}: {str(path)!r} is a folder, not a file")
+    if path.exists() and not force:
+        raise OutputPathError(f"{flag}: {str(path)!r} exists; pass --force to overwrite it")
+    return path
 
 
 def save_network(path, network, *, config=None, seed=None) -> Path:
@@ -301,11 +509,11 @@ def save_network(path, network, *, config=None, seed=None) -> Path:
         raise TypeError(f"network must be an esorma.Hopfield; got {type(network).__name__}")
     with atomic_h5(path, kind="network", config=config, seed=seed) as fh:
         g = fh.create_group("network")
-        g.create_dataset("J", data=network.J, compression="gzip" if network.J.size > 4096 else None)
-        g.create_dataset("theta", data=network.theta)
+        _write_array(g, "J", np.asarray(network.J))
+        _write_array(g, "theta", np.asarray(network.theta))
         g.attrs["scale"] = network.scale
         if network.patterns is not None:
-            g.create_dataset("patterns", data=network.patterns)
+            _write_array(g, "patterns", np.asarray(network.patterns))
         if network.rule is not None:
             g.attrs["rule"] = network.rule
     return Path(path)
@@ -315,15 +523,29 @@ def load_network(path_or_group):
     """Load a network saved by :func:`save_network`."""
     from esorma.networks import Hopfield
 
-    with _open_group(path_or_group) as g:
-        if "network" not in g:
-            raise ValueError(f"{path_or_group!r} holds no esorma network (no 'network' group)")
-        n = g["network"]
-        rule = n.attrs.get("rule")
-        return Hopfield(
-            n["J"][()],
-            theta=n["theta"][()],
-            scale=float(n.attrs["scale"]),
-            patterns=n["patterns"][()] if "patterns" in n else None,
-            rule=rule.decode() if isinstance(rule, bytes) else rule,
-        )
+    name = _name(path_or_group)
+    try:
+        with _open_group(path_or_group) as g:
+            meta = read_metadata(g)
+            if "network" not in g:
+                raise FileFormatError(f"{name} holds no esorma network (no 'network' group)")
+            if meta.get("kind") not in (None, "network"):
+                raise FileFormatError(f"{name} holds a {meta.get('kind')!r}, not a network")
+            n = g["network"]
+            missing = [k for k in ("J", "theta") if k not in n]
+            if missing or "scale" not in n.attrs:
+                raise FileFormatError(f"{name}: the network lacks "
+                                      f"{missing + ([] if 'scale' in n.attrs else ['scale'])}")
+            rule = n.attrs.get("rule")
+            return Hopfield(
+                n["J"][()],
+                theta=n["theta"][()],
+                scale=float(n.attrs["scale"]),
+                patterns=n["patterns"][()] if "patterns" in n else None,
+                rule=rule.decode() if isinstance(rule, bytes) else rule,
+            )
+    except (FileFormatError, FileNotFoundError):
+        raise
+    except (OSError, KeyError, RuntimeError) as exc:
+        raise FileFormatError(f"{name} is damaged or not an esorma network file "
+                              f"({type(exc).__name__}: {exc})") from None

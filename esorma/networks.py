@@ -13,6 +13,7 @@ from dataclasses import InitVar, dataclass
 
 import numpy as np
 
+from esorma._results import summarized
 from esorma import _network_kernels as _k
 from esorma._validation import (
     check_choice,
@@ -26,6 +27,7 @@ from esorma._validation import (
 __all__ = ["Hopfield"]
 
 
+@summarized
 @dataclass(frozen=True, eq=False, repr=False)
 class Hopfield:
     """A Hopfield network with couplings ``scale * J`` and thresholds ``theta``.

@@ -62,6 +62,9 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
+from esorma._results import summarized
+from esorma.errors import SchedulerError
+
 from esorma._validation import check_int, check_memory, check_real, format_bytes
 
 __all__ = [
@@ -82,10 +85,6 @@ __all__ = [
 ]
 
 POINTS_GROUP = "points"
-
-
-class SchedulerError(ConnectionError):
-    """The Dask scheduler could not be reached (nothing was written)."""
 
 
 # --------------------------------------------------------------------------- grid points
@@ -146,6 +145,7 @@ def point_key(coords: Mapping[str, Any]) -> str:
     return ",".join(parts)
 
 
+@summarized
 @dataclass(frozen=True)
 class GridPoint:
     """One point of a sweep: coordinates, a stable key and its own seed.
@@ -244,6 +244,7 @@ def grid_points(axes: Mapping[str, Sequence], *, seed: int) -> list[GridPoint]:
 # --------------------------------------------------------------------------- results
 
 
+@summarized
 @dataclass(frozen=True)
 class PointOutput:
     """What a point function returns: arrays (HDF5 datasets) and scalar attributes."""
@@ -252,6 +253,7 @@ class PointOutput:
     attrs: dict = field(default_factory=dict)
 
 
+@summarized
 @dataclass(frozen=True)
 class StoredPoint:
     """A finished point read back from a results file."""
@@ -262,6 +264,7 @@ class StoredPoint:
     attrs: dict
 
 
+@summarized
 @dataclass(frozen=True)
 class SweepReport:
     """Outcome of :func:`run_sweep`.

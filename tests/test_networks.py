@@ -128,7 +128,7 @@ def test_failed_write_leaves_nothing(tmp_path):
     assert not target.exists() and not list(tmp_path.iterdir())
     with h5py.File(tmp_path / "y.h5", "w"):
         pass
-    with pytest.raises(ValueError, match="no esorma network"):
+    with pytest.raises(ValueError, match="not an esorma file"):
         load_network(tmp_path / "y.h5")
 
 
@@ -156,6 +156,7 @@ def test_from_patterns_dtype_choice():
 
 def test_load_result_refuses_foreign_classes(tmp_path):
     with h5py.File(tmp_path / "evil.h5", "w") as fh:
+        fh.attrs["schema_version"] = 2
         g = fh.create_group("result")
         g.attrs["dataclass"] = "subprocess:run"
         g.attrs["json:args"] = '["sh", "-c", "touch pwned"]'

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from esorma._results import summarized
 from esorma._validation import check_choice, check_int, check_memory, check_spins, format_bytes
 from esorma.attractors import _kernels as _k
 from esorma.attractors.labels import AttractorLabels, label_states
@@ -165,6 +166,7 @@ def successors(
     return _successor_array(net, mode)
 
 
+@summarized
 @dataclass(frozen=True, eq=False)
 class ExactBasins:
     """Every attractor (fixed point or cycle) of a deterministic map and the size of its basin.

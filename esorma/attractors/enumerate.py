@@ -20,6 +20,7 @@ from typing import Iterator
 
 import numpy as np
 
+from esorma._results import summarized
 from esorma._validation import check_choice, check_couplings, check_int, check_real
 from esorma._validation import check_memory, check_thresholds
 
@@ -45,6 +46,7 @@ _PROBE_SEED = 20260125
 _SMALL_SEARCH = 1e5
 
 
+@summarized
 @dataclass(frozen=True)
 class FixedPoints:
     """All fixed points of a network, from :func:`enumerate_fixed_points`.
@@ -94,6 +96,7 @@ class FixedPoints:
 # --------------------------------------------------------------------------- preparation
 
 
+@summarized
 @dataclass(frozen=True)
 class _Problem:
     n: int

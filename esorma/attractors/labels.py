@@ -23,6 +23,7 @@ from math import comb
 
 import numpy as np
 
+from esorma._results import summarized
 from esorma._validation import check_int, check_real, check_spins
 
 __all__ = ["AttractorLabels", "label_states", "mixture_state", "KIND_NAMES"]
@@ -34,6 +35,7 @@ PATTERN, REVERSED, MIXTURE, SPURIOUS = 0, 1, 2, 3
 _EXHAUSTIVE = 2048
 
 
+@summarized
 @dataclass(frozen=True, eq=False)
 class AttractorLabels:
     """Labels of a batch of states relative to stored patterns.

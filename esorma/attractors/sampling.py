@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from esorma._results import summarized
 from esorma._validation import (
     as_rng,
     check_bool,
@@ -44,6 +45,7 @@ def wilson_interval(counts, n_trials, z: float = 1.96) -> np.ndarray:
     return np.clip(np.stack([centre - half, centre + half], axis=-1), 0.0, 1.0)
 
 
+@summarized
 @dataclass(frozen=True, eq=False)
 class SampledAttractors:
     """Attractors reached from sampled starts, with estimated basin fractions.

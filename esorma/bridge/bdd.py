@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from esorma._results import summarized
 from esorma._validation import check_choice, check_int
 
 __all__ = [
@@ -58,6 +59,7 @@ def new_bdd(var_names):
     return bdd
 
 
+@summarized
 @dataclass(frozen=True)
 class QuantisationReport:
     """Outcome of the search for an exact integer quantisation of a unit.
@@ -312,6 +314,7 @@ def threshold_bdd(bdd, conds, w, b, *, max_nodes: int = DEFAULT_MAX_NODES):
         build = None  # noqa: F841
 
 
+@summarized
 @dataclass(frozen=True)
 class UnitBDD:
     """A threshold unit as a binary decision diagram.
@@ -354,6 +357,7 @@ class UnitBDD:
         return self.table.evaluate(U)
 
 
+@summarized
 @dataclass(frozen=True)
 class BDDTable:
     """A reduced ordered BDD as plain arrays, detached from the ``dd`` manager that built it.

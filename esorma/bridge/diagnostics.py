@@ -44,11 +44,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from esorma._results import summarized
 from esorma._validation import check_int, check_real
 
 __all__ = ["PhaseDiagnostics", "phase_diagnostics", "gd_lyapunov"]
 
 
+@summarized
 @dataclass(frozen=True)
 class PhaseDiagnostics:
     """Training diagnostics per recorded epoch (see the module docstring for definitions).

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from esorma._results import summarized
 from esorma._validation import as_rng, check_choice, check_int, check_real, check_thresholds
 
 __all__ = [
@@ -273,6 +274,7 @@ def format_dnf(terms, names, *, max_shown: int | None = 64) -> str:
     return text
 
 
+@summarized
 @dataclass(frozen=True)
 class UnitFormula:
     """The exact Boolean function of one threshold unit.

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from esorma._results import summarized
 from esorma._validation import as_rng, check_choice, check_int, check_memory, check_real
 
 __all__ = [
@@ -74,6 +75,7 @@ def _softplus(z):
 
 
 # ----------------------------------------------------------------------------- the network
+@summarized
 @dataclass(frozen=True)
 class MLP:
     """A feedforward network: hidden layers with ``activation``, a sigmoid output layer.
@@ -412,6 +414,7 @@ def logits_jvp(net: MLP, X, v, theta=None):
 
 
 # ----------------------------------------------------------------------------- training
+@summarized
 @dataclass(frozen=True)
 class TrainingHistory:
     """Everything recorded per epoch (rows = recorded epochs, first row = initialisation).
@@ -434,6 +437,7 @@ class TrainingHistory:
     grad_norm: np.ndarray
 
 
+@summarized
 @dataclass(frozen=True)
 class TrainResult:
     """A trained network, its history and the training set-up.

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from esorma._results import summarized
 from esorma._validation import as_rng, check_choice, check_int
 
 __all__ = [
@@ -85,6 +86,7 @@ def binarised_forward(net, X) -> list:
     return zs
 
 
+@summarized
 @dataclass(frozen=True)
 class NetworkFormula:
     """The exact Boolean function of a binarised network, minimised.
@@ -381,6 +383,7 @@ def network_table(net, *, output: int = 0, activation: str = "sigmoid",
     return table, n_true
 
 
+@summarized
 @dataclass(frozen=True)
 class FidelityReport:
     """How faithfully the binarised network (its formula) describes the real network.

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from esorma._results import summarized
 from esorma._validation import check_real
 
 __all__ = [
@@ -49,6 +50,7 @@ LINEAR_MAX_ERROR = 0.1
 LINEAR_MAX_FRACTION = 0.5
 
 
+@summarized
 @dataclass(frozen=True)
 class PhaseLabels:
     """Phase of each recorded epoch.

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from esorma._results import summarized
 from esorma._validation import as_rng, check_int, check_memory
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
 MAX_TASK_INPUTS = 20
 
 
+@summarized
 @dataclass(frozen=True)
 class BooleanTask:
     """A Boolean function given by its complete truth table.

@@ -7,6 +7,8 @@ not starting with an underscore). A command module defines
 ``HELP``            one line for ``esorma --help``
 ``EXAMPLES``        a list of example command lines shown in ``esorma NAME --help``
 ``ORDER``           an int that sorts the commands in ``--help`` and in the tour
+``DESCRIPTION``     optional: the text of ``esorma NAME --help`` (default ``HELP``)
+``CHECK_OUTPUTS``   optional: False for a command whose ``--out`` is not a result file
 ``add_arguments(parser)`` and ``run(args) -> int``
 ``tour(ctx)``       optional: its section of ``esorma tour`` (see :mod:`esorma.cli.tour`)
 
@@ -20,7 +22,7 @@ import importlib
 import pkgutil
 import sys
 
-__all__ = ["main", "command_modules", "build_parser"]
+__all__ = ["main", "command_modules", "build_parser", "build_parsers"]
 
 
 def command_modules() -> list:
@@ -42,7 +44,12 @@ def _epilog(examples) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The top-level parser with every sub-command registered."""
+    """The top-level parser with every sub-command registered (see :func:`build_parsers`)."""
+    return build_parsers()[0]
+
+
+def build_parsers():
+    """The top-level parser and a dict ``{name: sub-command parser}``."""
     mods = command_modules()
     lines = []
     for m in mods:
@@ -66,44 +73,76 @@ def build_parser() -> argparse.ArgumentParser:
     except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
         version = "unknown"
     parser.add_argument("--version", action="version", version=f"esorma {version}")
+    # No per-command help here: the epilog lists the commands once, with an example each.
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parsers = {}
     for m in mods:
         p = sub.add_parser(
             m.NAME,
-            help=m.HELP,
-            description=getattr(m, "__doc__", None) or m.HELP,
+            description=getattr(m, "DESCRIPTION", None) or m.HELP,
             epilog=_epilog(getattr(m, "EXAMPLES", [])),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         m.add_arguments(p)
-        p.set_defaults(_run=m.run)
-    return parser
+        p.set_defaults(_run=m.run, _check_outputs=getattr(m, "CHECK_OUTPUTS", True))
+        parsers[m.NAME] = p
+    return parser, parsers
+
+
+def _unknown_command(parser, names, word) -> int:
+    import difflib
+
+    close = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}?" if close else f"choose from {', '.join(names)}"
+    parser.print_usage(sys.stderr)
+    print(f"esorma: error: unknown command {word!r}; {hint}", file=sys.stderr)
+    return 2
+
+
+def _fail(sub, command, message, code=2) -> int:
+    sub.print_usage(sys.stderr)
+    print(f"esorma {command}: error: {message}", file=sys.stderr)
+    return code
 
 
 def main(argv=None) -> int:
-    """Entry point of the ``esorma`` command; returns the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Entry point of the ``esorma`` command; returns the exit code.
+
+    Exit codes: 0 success, 2 bad input (flags, files, sizes; the sub-command's usage and
+    the reason are printed), 3 a solver did not converge, 130 interrupted.
+    """
+    from esorma.cli._common import check_outputs
+    from esorma.errors import ConvergenceError, EsormaError
+
+    argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
+    parser, parsers = build_parsers()
+    if argv and not argv[0].startswith("-") and argv[0] not in parsers:
+        return _unknown_command(parser, list(parsers), argv[0])
+    args, extra = parser.parse_known_args(argv)
     if getattr(args, "_run", None) is None:
+        if extra:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
         parser.print_help()
         return 0
+    sub = parsers[args.command]
+    if extra:
+        sub.error(f"unrecognized arguments: {' '.join(extra)}")  # exits 2 with its usage
     try:
+        if args._check_outputs:
+            check_outputs(args)
         return int(args._run(args) or 0)
     except BrokenPipeError:  # output piped into a command that stopped reading (e.g. `head`)
         import os
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except (ValueError, TypeError, MemoryError, OSError) as exc:
-        # OSError covers missing or unreadable files, HDF5 files that are not HDF5, and
-        # unreachable schedulers (ConnectionError).
-        print(f"esorma {args.command}: error: {exc}", file=sys.stderr)
-        return 2
-    except RuntimeError as exc:
-        if type(exc).__name__ not in ("ConvergenceError", "DivergenceError"):
-            raise
+    except ConvergenceError as exc:
         print(f"esorma {args.command}: did not converge: {exc}", file=sys.stderr)
         return 3
+    except (EsormaError, ValueError, TypeError, MemoryError, OSError) as exc:
+        # OSError covers missing or unreadable files, HDF5 files that are not HDF5, and
+        # unreachable schedulers (ConnectionError).
+        return _fail(sub, args.command, exc)
     except KeyboardInterrupt:
         print(f"esorma {args.command}: interrupted", file=sys.stderr)
         return 130

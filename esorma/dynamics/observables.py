@@ -21,12 +21,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from esorma._results import summarized
+
 __all__ = ["Estimate", "autocorrelation", "integrated_autocorr_time", "estimate", "gelman_rubin"]
 
 #: ``reliable`` needs ``R̂ <= RHAT_MAX`` (with at least 2 chains).
 RHAT_MAX = 1.05
 
 
+@summarized
 @dataclass(frozen=True)
 class Estimate:
     """A Monte Carlo average with an autocorrelation-aware error bar.

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from esorma._results import summarized
 from esorma._validation import (
     as_rng,
     check_choice,
@@ -239,6 +240,7 @@ def _initial_states(states, n_chains, n, rng, name="states"):
 # --------------------------------------------------------------------------- results
 
 
+@summarized
 @dataclass(frozen=True)
 class SamplingResult:
     """Outcome of Glauber/Metropolis chains: final states and the measured time series.

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from esorma._results import summarized
 from esorma._validation import as_rng, check_choice, check_int, check_memory, spawn_seeds
 from esorma.dynamics import _stochastic_kernels as _k
 from esorma.dynamics.observables import Estimate, estimate
@@ -23,6 +24,7 @@ from esorma.dynamics.stochastic import (
 __all__ = ["TemperingResult", "parallel_tempering", "temperature_ladder"]
 
 
+@summarized
 @dataclass(frozen=True)
 class TemperingResult:
     """Outcome of parallel tempering: R independent runs of K replicas each.

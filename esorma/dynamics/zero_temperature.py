@@ -6,12 +6,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from esorma._results import summarized
 from esorma._validation import as_rng, check_choice, check_int, check_spins, spawn_seeds
 from esorma.dynamics import _kernels as _k
 
 __all__ = ["DynamicsResult", "run"]
 
 
+@summarized
 @dataclass(frozen=True)
 class DynamicsResult:
     """Outcome of zero-temperature dynamics from a batch of initial states.

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from esorma._results import summarized
+from esorma.errors import ConvergenceError, ConvergenceWarning, NoSolutionError
+
 from esorma._validation import check_real
 
 __all__ = [
@@ -27,18 +30,7 @@ __all__ = [
 RESIDUAL_TOL = 1e-9
 
 
-class NoSolutionError(ValueError):
-    """The requested branch has no solution at these parameters (e.g. retrieval above α_c)."""
-
-
-class ConvergenceError(RuntimeError):
-    """A root finder did not converge (the message names the solver and parameters)."""
-
-
-class ConvergenceWarning(RuntimeWarning):
-    """A solution was returned but its residual is larger than requested."""
-
-
+@summarized
 @dataclass(frozen=True, eq=False)
 class LineResult:
     """Points of a line of the theory (``value`` as a function of ``argument``) with diagnostics.
@@ -86,6 +78,7 @@ class LineResult:
         return float(self.value)
 
 
+@summarized
 @dataclass(frozen=True)
 class TemperatureRoots:
     """All temperatures at which a line of the AGS diagram crosses a given load.

@@ -47,6 +47,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize, special
 
+from esorma._results import summarized
 from esorma._validation import check_choice
 from esorma.replica._common import (
     RESIDUAL_TOL,
@@ -80,6 +81,7 @@ _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 # --------------------------------------------------------------------------- results
 
 
+@summarized
 @dataclass(frozen=True)
 class AGSSolution:
     """One solution of the AGS replica-symmetric equations.
@@ -124,6 +126,7 @@ class AGSSolution:
         return (1.0 - self.m) / 2.0
 
 
+@summarized
 @dataclass(frozen=True)
 class AGSCapacity:
     """The retrieval capacity (the fold of the retrieval branch) at temperature ``T``.
@@ -158,6 +161,7 @@ class AGSCapacity:
     method: str
 
 
+@summarized
 @dataclass(frozen=True)
 class AGSTransition:
     """Where retrieval states stop being the global minimum of the RS free energy.

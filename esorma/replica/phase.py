@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import optimize
 
+from esorma._results import summarized
 from esorma._validation import check_int
 from esorma.replica import ags as _ags
 from esorma.replica._common import (
@@ -259,6 +260,7 @@ def first_order_temperatures(alpha, n_scan: int = 80) -> TemperatureRoots:
     return _roots_result("T_c", alpha, roots, res, n_scan)
 
 
+@summarized
 @dataclass(frozen=True)
 class PhaseDiagram:
     """The AGS (α, T) phase diagram.

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 
+from esorma._results import summarized
 from esorma._validation import check_real
 from esorma.replica._common import (
     RESIDUAL_TOL,
@@ -41,6 +42,7 @@ from esorma.replica._gauss import gaussian_moments as moments
 __all__ = ["SKSolution", "sk_solve", "at_line", "at_field", "H_AT_MAX"]
 
 
+@summarized
 @dataclass(frozen=True)
 class SKSolution:
     """Replica-symmetric solution of the SK model at ``(T, h, J)``.

@@ -25,6 +25,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from esorma._results import summarized
 from esorma._validation import check_probability, check_real
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
 ]
 
 
+@summarized
 @dataclass(frozen=True)
 class SemicircleLaw:
     """Wigner's semicircle of radius ``2 sigma`` centred at ``center``.
@@ -92,6 +94,7 @@ class SemicircleLaw:
         return math.comb(2 * m, m) / (m + 1) * self.sigma**k
 
 
+@summarized
 @dataclass(frozen=True)
 class MarchenkoPasturLaw:
     """Marchenko-Pastur law of ratio ``c`` for ``scale * W + shift`` (W Wishart, ratio c).
@@ -200,6 +203,7 @@ class MarchenkoPasturLaw:
                    for j in range(1, k + 1))
 
 
+@summarized
 @dataclass(frozen=True)
 class CircularLaw:
     """Uniform law on the disc ``|z| <= radius`` (Ginibre's circular law).
@@ -236,6 +240,7 @@ class CircularLaw:
         return self.radius * np.exp(1j * t)
 
 
+@summarized
 @dataclass(frozen=True)
 class EllipticLaw:
     """Uniform law on the ellipse with semi-axes ``sigma (1 + tau)`` and ``sigma (1 - tau)``.
@@ -328,6 +333,7 @@ def rajan_abbott_radius(f: float, var_e: float, var_i: float) -> float:
     return math.sqrt(f * var_e + (1 - f) * var_i)
 
 
+@summarized
 @dataclass(frozen=True)
 class RajanAbbottLaw:
     """Eigenvalue law of a Dale's-law matrix with column variances ``var_e / n``, ``var_i /

@@ -15,6 +15,7 @@ from typing import Callable
 
 import numpy as np
 
+from esorma._results import summarized
 from esorma._validation import as_rng, check_int
 from esorma.spectra import ensembles as _ens
 from esorma.spectra import laws as _laws
@@ -24,6 +25,7 @@ from esorma.spectra.statistics import Fit, goodness_of_fit, split_outliers
 __all__ = ["Ensemble", "ENSEMBLES", "Spectrum", "sample_spectrum", "expected_real_eigenvalues"]
 
 
+@summarized
 @dataclass(frozen=True)
 class Ensemble:
     """A named ensemble: how to draw its eigenvalues and what law they follow."""
@@ -166,6 +168,7 @@ def expected_real_eigenvalues(n: int) -> float:
                  * math.exp(gammaln(n + 0.5) - gammaln(n)) / math.sqrt(math.pi))
 
 
+@summarized
 @dataclass(frozen=True)
 class Spectrum:
     """A sampled spectrum with its law and summary numbers.

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from esorma._results import summarized
+
 __all__ = [
     "Fit",
     "ks_distance",
@@ -36,6 +38,7 @@ _MEAN_RATIO_LARGE_N = {"poisson": 2 * math.log(2) - 1, "goe": 0.5307, "gue": 0.5
 _BETA = {"goe": 1, "gue": 2, "gse": 4}
 
 
+@summarized
 @dataclass(frozen=True)
 class Fit:
     """Goodness of fit of a sample to its law.

@@ -27,6 +27,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from esorma._results import summarized
 from esorma._validation import check_int, check_real
 
 __all__ = [
@@ -165,6 +166,7 @@ def largest_eigenvalue_scaling(n: int, *, sigma: float = 1.0) -> tuple:
     return (2.0 * sigma, round(sigma * n ** (-2.0 / 3.0), 15))
 
 
+@summarized
 @dataclass(frozen=True)
 class TracyWidomLaw:
     """The law of ``center + scale * TW_beta`` (a frozen, callable-free description).

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from esorma._results import summarized
 from esorma._validation import as_rng, check_int, check_memory, check_real
 from esorma.spectra._kernels import sturm_counts, sturm_counts_serial
 
@@ -57,6 +58,7 @@ def _counts(diag, off2, xs, pivmin):
     return sturm_counts(diag, off2, xs, pivmin, _BLOCK)
 
 
+@summarized
 @dataclass(frozen=True)
 class Tridiagonal:
     """A real symmetric tridiagonal matrix: ``diag`` (n,) and ``offdiag`` (n - 1,)."""
@@ -83,6 +85,7 @@ class Tridiagonal:
         return (float(np.min(self.diag - r)), float(np.max(self.diag + r)))
 
 
+@summarized
 @dataclass(frozen=True)
 class TridiagonalDensity:
     """A histogram of all eigenvalues from Sturm counts (exact counts, no eigenvalues)."""

@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from esorma._results import summarized
 from esorma._validation import as_rng, check_bool, check_int, check_memory, check_real
 from esorma.stability import _kernels
 from esorma.stability.rate import (
@@ -54,6 +55,7 @@ class NewtonResult(NamedTuple):
     converged: bool
 
 
+@summarized
 @dataclass(frozen=True)
 class FixedPoints:
     """Distinct fixed points of a rate network with their linear stability.

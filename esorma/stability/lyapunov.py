@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from esorma._results import summarized
 from esorma._validation import (
     as_rng,
     check_choice,
@@ -40,6 +41,7 @@ __all__ = ["LyapunovSpectrum", "lyapunov_spectrum", "max_lyapunov", "ChaosSweep"
 _MAX_HISTORY = 1000
 
 
+@summarized
 @dataclass(frozen=True)
 class LyapunovSpectrum:
     """Leading Lyapunov exponents of a rate network, with error estimates.
@@ -271,6 +273,7 @@ def max_lyapunov(J, **kwargs) -> LyapunovSpectrum:
     return lyapunov_spectrum(J, k=1, **kwargs)
 
 
+@summarized
 @dataclass(frozen=True)
 class ChaosSweep:
     """Maximal Lyapunov exponent of one coupling matrix at several gains.

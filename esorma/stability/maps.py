@@ -13,6 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from esorma._results import summarized
+from esorma.errors import DivergenceError
+
 from esorma._validation import as_rng, check_int
 
 __all__ = ["MapLyapunovResult", "DivergenceError", "map_lyapunov", "block_stderr"]
@@ -23,15 +26,7 @@ _TINY = np.finfo(np.float64).tiny
 _MAX_HISTORY = 1000
 
 
-class DivergenceError(ValueError, FloatingPointError):
-    """A trajectory left the finite numbers (or a stiff integration blew up).
-
-    Raised instead of returning exponents computed from NaN or inf; the message says when
-    (step or time) and what to try. A subclass of ``ValueError`` so that the command line
-    reports it as a clean error.
-    """
-
-
+@summarized
 @dataclass(frozen=True)
 class MapLyapunovResult:
     """Leading Lyapunov exponents of a discrete map.

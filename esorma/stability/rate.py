@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from esorma._results import summarized
 from esorma._validation import check_choice, check_couplings, check_memory, check_real
 from esorma.stability import _kernels
 from esorma.stability.maps import DivergenceError, _check_state
@@ -168,6 +169,7 @@ def rate_jacobian(x, J, *, gain: float = 1.0, phi: str = "tanh") -> np.ndarray:
     return J * d[None, :] - np.eye(J.shape[0])
 
 
+@summarized
 @dataclass(frozen=True)
 class RateTrajectory:
     """A trajectory of a rate network.

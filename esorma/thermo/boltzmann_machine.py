@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from esorma._results import summarized
 from esorma._validation import (
     as_rng,
     check_choice,
@@ -33,6 +34,7 @@ __all__ = ["BoltzmannMachine", "BMFitResult", "fit_boltzmann_machine"]
 _EXACT_MAX = 16
 
 
+@summarized
 @dataclass(frozen=True, eq=False, repr=False)
 class BoltzmannMachine:
     """A fully visible Boltzmann machine ``p(s) ∝ exp(½ sᵀ J s − θᵀ s)`` over ±1 spins.
@@ -132,6 +134,7 @@ def _exact_moments(J, theta, max_neurons):
     return p @ S, S.T @ (p[:, None] * S)
 
 
+@summarized
 @dataclass(frozen=True)
 class BMFitResult:
     """Outcome of :func:`fit_boltzmann_machine`.

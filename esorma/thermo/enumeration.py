@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from esorma._results import summarized
 from esorma._validation import check_int, check_memory, format_bytes
 from esorma.thermo import _kernels as _k
 
@@ -32,6 +33,7 @@ _HARD_MAX = 30
 _N_CHUNKS = 256
 
 
+@summarized
 @dataclass(frozen=True)
 class ExactThermo:
     """Exact equilibrium quantities of a network at a list of temperatures.

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from esorma._results import summarized
 from esorma._validation import as_rng, check_choice, check_int, check_real, check_spins
 
 __all__ = ["RBM", "RBMFitResult", "fit_rbm", "RBM_EXACT_MAX_HIDDEN"]
@@ -38,6 +39,7 @@ def _draw(p, rng):
     return np.where(rng.random(p.shape) < p, 1, -1).astype(np.int8)
 
 
+@summarized
 @dataclass(frozen=True, eq=False, repr=False)
 class RBM:
     """A restricted Boltzmann machine with ±1 visible and hidden units.
@@ -156,6 +158,7 @@ class RBM:
         return float(-np.mean(self.free_energy(data)) - self.log_partition(max_hidden=max_hidden))
 
 
+@summarized
 @dataclass(frozen=True)
 class RBMFitResult:
     """Outcome of :func:`fit_rbm`.
