@@ -26,6 +26,7 @@ __all__ = [
     "available_memory_bytes",
     "check_memory",
     "format_bytes",
+    "parse_values",
 ]
 
 
@@ -250,3 +251,49 @@ def check_memory(nbytes: float, what: str, *, hint: str = "", fraction: float = 
         if hint:
             msg += f"; {hint}"
         raise MemoryError(msg)
+
+
+def parse_values(tokens, name: str) -> list[float]:
+    """Numbers from values and inclusive ``START:STOP:STEP`` ranges (rounded to 10 digits).
+
+    The one parser of value lists for the command line and the experiments (loads,
+    temperatures, gains); errors name ``name``.
+
+    Examples
+    --------
+    >>> parse_values(["0.05:0.08:0.01", "0.1"], "--alphas")
+    [0.05, 0.06, 0.07, 0.08, 0.1]
+    >>> parse_values(["1:0:0.5"], "--temperatures")
+    Traceback (most recent call last):
+    ...
+    ValueError: --temperatures ranges must be START:STOP:STEP with STEP > 0 and STOP >= START; got '1:0:0.5'
+    """
+    out = []
+    for tok in tokens:
+        tok = str(tok).strip()
+        if ":" in tok:
+            parts = tok.split(":")
+            try:
+                if len(parts) != 3:
+                    raise ValueError
+                start, stop, step = (float(x) for x in parts)
+            except ValueError:
+                raise ValueError(f"{name} ranges must be numbers START:STOP:STEP; got {tok!r}"
+                                 ) from None
+            if not (np.isfinite([start, stop, step]).all() and step > 0 and stop >= start):
+                raise ValueError(f"{name} ranges must be START:STOP:STEP with STEP > 0 and "
+                                 f"STOP >= START; got {tok!r}")
+            count = int(np.floor((stop - start) / step + 1e-9)) + 1
+            out.extend(round(start + i * step, 10) for i in range(count))
+        else:
+            try:
+                value = float(tok)
+            except ValueError:
+                raise ValueError(f"{name} must be numbers or START:STOP:STEP ranges; got {tok!r}"
+                                 ) from None
+            if not np.isfinite(value):
+                raise ValueError(f"{name} values must be finite; got {tok!r}")
+            out.append(value)
+    if not out:
+        raise ValueError(f"{name} needs at least one value")
+    return out

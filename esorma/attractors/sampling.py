@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from esorma._results import summarized
+from esorma._stats import wilson_interval
 from esorma._validation import (
     as_rng,
     check_bool,
@@ -26,23 +27,6 @@ from esorma._validation import (
 from esorma.attractors.labels import AttractorLabels, label_states
 
 __all__ = ["SampledAttractors", "sample_attractors", "wilson_interval"]
-
-
-def wilson_interval(counts, n_trials, z: float = 1.96) -> np.ndarray:
-    """Wilson score interval of binomial proportions ``counts / n_trials``, shape (K, 2).
-
-    Examples
-    --------
-    >>> np.round(wilson_interval([0, 50], 100), 3).tolist()
-    [[0.0, 0.037], [0.404, 0.596]]
-    """
-    k = np.asarray(counts, dtype=np.float64)
-    n = float(n_trials)
-    p = k / n
-    denom = 1.0 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return np.clip(np.stack([centre - half, centre + half], axis=-1), 0.0, 1.0)
 
 
 @summarized
