@@ -79,7 +79,7 @@ def build_parsers():
     for m in mods:
         p = sub.add_parser(
             m.NAME,
-            description=getattr(m, "DESCRIPTION", None) or m.HELP,
+            description=_wrap(getattr(m, "DESCRIPTION", None) or m.HELP),
             epilog=_epilog(getattr(m, "EXAMPLES", [])),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
@@ -87,6 +87,17 @@ def build_parsers():
         p.set_defaults(_run=m.run, _check_outputs=getattr(m, "CHECK_OUTPUTS", True))
         parsers[m.NAME] = p
     return parser, parsers
+
+
+def _wrap(text: str, width: int = 90) -> str:
+    """Wrap the paragraphs of a description whose lines are longer than the terminal."""
+    import textwrap
+
+    out = []
+    for para in text.strip("\n").split("\n\n"):
+        long = any(len(line) > 100 for line in para.splitlines())
+        out.append(textwrap.fill(" ".join(para.split()), width) if long else para)
+    return "\n\n".join(out)
 
 
 def _unknown_command(parser, names, word) -> int:
