@@ -1,7 +1,9 @@
 """Figures of the replica theory: the AGS phase diagram, m(α), SK and reference curves.
 
-Every function imports matplotlib lazily, takes ``ax=None`` (a new figure is made) and
-returns the axes.
+The ``plot_*`` functions import matplotlib lazily, take ``ax=None`` (a new figure is made) and
+return the axes. The ``draw_*`` functions take a result and return a whole figure (for
+``esorma phase-diagram --figure``, the tour and ``experiments/phase_diagram.py``); save it with
+:func:`esorma.plotting.save_figure`.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import numpy as np
 from esorma.plotting._common import _axes
 
 __all__ = [
+    "draw_phase_diagram",
+    "draw_replica_study",
     "plot_phase_diagram",
     "plot_retrieval_overlap",
     "plot_sk",
@@ -160,3 +164,72 @@ def plot_gardner(ax=None, kappas=None):
     ax.set_title("Perceptron capacity references")
     ax.legend(fontsize=8)
     return ax
+
+
+def draw_phase_diagram(pd):
+    """The figure of a :class:`~esorma.replica.PhaseDiagram` (one panel, with the inset).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from esorma.replica import phase_diagram
+    >>> fig = draw_phase_diagram(phase_diagram(n_points=8))
+    >>> fig.axes[0].get_ylabel()
+    'temperature T'
+    """
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7.0, 5.5))
+    plot_phase_diagram(pd, ax=ax)
+    return fig
+
+
+def _plot_sk_curves(study, ax):
+    T = study.sk_temperatures
+    ax.plot(T, study.sk_q, label="q")
+    ax.plot(T, study.sk_energy, label="energy u")
+    ax.plot(T, study.sk_entropy, label="entropy s")
+    at = study.at_line
+    ax.plot(np.atleast_1d(at.value), np.atleast_1d(at.argument), "k--", label="AT line h_AT(T)")
+    ax.axhline(0, color="k", lw=0.5)
+    ax.plot([0], [-np.sqrt(2 / np.pi)], "o", color="tab:orange")
+    ax.plot([0], [-1 / (2 * np.pi)], "o", color="tab:green")
+    ax.set_xlabel("temperature T / J")
+    ax.set_ylabel("RS value (h = 0) / field h")
+    ax.set_title("Sherrington-Kirkpatrick (RS): s(0) = -1/(2π) < 0")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def draw_replica_study(study):
+    """The four panels of a :class:`~esorma.replica.ReplicaStudy`.
+
+    The AGS phase diagram, ``m(α)`` at several temperatures, the SK RS solution with the AT
+    line, and Gardner's bound with the pseudo-inverse rule.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from esorma.replica import replica_study
+    >>> fig = draw_replica_study(replica_study(n_points=5, n_overlap=5, n_sk=3, n_at=3))
+    >>> len(fig.axes)
+    4
+    """
+    import matplotlib.pyplot as plt
+
+    fig, axs = plt.subplots(2, 2, figsize=(12, 9.5))
+    plot_phase_diagram(study.phase_diagram, ax=axs[0, 0])
+    ax = axs[0, 1]
+    for T, m in zip(study.overlap_temperatures, study.overlap):
+        ax.plot(study.overlap_alphas, m, lw=2, label=f"T = {T:g}")
+    ax.set_xlabel("load α = P/N")
+    ax.set_ylabel("overlap m")
+    ax.set_title("retrieval overlap m(α) (AGS, RS); curves end at α_M(T)")
+    ax.legend(fontsize=8)
+    _plot_sk_curves(study, axs[1, 0])
+    plot_gardner(ax=axs[1, 1], kappas=study.kappas)
+    fig.suptitle("Replica-symmetric theory: AGS Hopfield model, SK model, perceptron bounds")
+    fig.tight_layout()
+    return fig

@@ -2,15 +2,16 @@
 
 Hopfield (Amit, Gutfreund & Sompolinsky): :func:`ags_solve`, :func:`ags_capacity`
 (α_c = 0.1379...), :func:`ags_first_order` (0.0518543 at T = 0), :func:`retrieval_overlap`
-(m(α) for overlays), :func:`phase_diagram` and the lines ``T_g``, ``T_M``, ``T_c``.
+(m(α) for overlays), :func:`phase_diagram` and the lines ``T_g``, ``T_M``, ``T_c``;
+:func:`replica_study` gathers every reference curve (AGS, SK, AT, Gardner) in one result.
 Sherrington-Kirkpatrick: :func:`sk_solve`, :func:`at_line`. Perceptron references:
 :func:`gardner_capacity`, :func:`pseudo_inverse_stability`.
 
 Every solver returns a frozen dataclass with ``residual`` and ``converged``
 (:class:`AGSSolution`, :class:`AGSCapacity`, :class:`AGSTransition`, :class:`SKSolution`,
-:class:`PhaseDiagram`; the lines ``T_g(α)``, ``α_M(T)``, ``α_c(T)``, ``T_AT(h)``, ``h_AT(T)``
-and ``κ_G(α)`` as a :class:`LineResult`, the roots ``T_M(α)``, ``T_c(α)`` as
-:class:`TemperatureRoots`); a solve whose residual is too large issues a
+:class:`PhaseDiagram`, :class:`ReplicaStudy`; the lines ``T_g(α)``, ``α_M(T)``, ``α_c(T)``,
+``T_AT(h)``, ``h_AT(T)`` and ``κ_G(α)`` as a :class:`LineResult`, the roots ``T_M(α)``,
+``T_c(α)`` as :class:`TemperatureRoots`); a solve whose residual is too large issues a
 :class:`ConvergenceWarning`, a root finder that fails raises :class:`ConvergenceError`, and a
 branch that does not exist raises :class:`NoSolutionError` (a ``ValueError``).
 :func:`retrieval_overlap` returns a plain array for overlays but warns the same way.
@@ -51,6 +52,7 @@ from esorma.replica.phase import (
     spinodal_alpha,
 )
 from esorma.replica.sk import SKSolution, at_field, at_line, sk_solve
+from esorma.replica.study import ReplicaStudy, replica_study
 
 #: Alias: the de Almeida-Thouless temperature T_AT(h).
 T_AT = at_line
@@ -64,6 +66,7 @@ __all__ = [
     "LineResult",
     "NoSolutionError",
     "PhaseDiagram",
+    "ReplicaStudy",
     "SKSolution",
     "T_AT",
     "TemperatureRoots",
@@ -81,6 +84,7 @@ __all__ = [
     "phase_diagram",
     "pseudo_inverse_capacity",
     "pseudo_inverse_stability",
+    "replica_study",
     "retrieval_branch",
     "retrieval_overlap",
     "retrieval_temperatures",

@@ -107,6 +107,11 @@ class TemperatureRoots:
     converged: bool
     method: str
 
+    def __post_init__(self):
+        # Tuples of floats whatever was passed (a list read back from a file included).
+        object.__setattr__(self, "roots", tuple(float(t) for t in self.roots))
+        object.__setattr__(self, "residuals", tuple(float(r) for r in self.residuals))
+
 
 def check_alpha(alpha, name: str = "alpha", *, allow_zero: bool = False) -> float:
     """A finite load ``alpha > 0`` (or ``>= 0`` with ``allow_zero``)."""

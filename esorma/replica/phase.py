@@ -293,11 +293,15 @@ class PhaseDiagram:
         Wall time of the computation.
     """
 
-    alphas: np.ndarray
-    T_g: np.ndarray
-    temperatures: np.ndarray
-    alpha_M: np.ndarray
-    alpha_c: np.ndarray
+    alphas: np.ndarray = field(metadata={"unit": "1", "description": "load alpha = P/N of T_g"})
+    T_g: np.ndarray = field(metadata={
+        "unit": "T_c(alpha=0) = 1", "description": "paramagnet -> spin glass, T_g(alpha)"})
+    temperatures: np.ndarray = field(metadata={
+        "unit": "T_c(alpha=0) = 1", "description": "temperature T of alpha_M and alpha_c"})
+    alpha_M: np.ndarray = field(metadata={
+        "unit": "1", "description": "largest load with retrieval states at T (line T_M)"})
+    alpha_c: np.ndarray = field(metadata={
+        "unit": "1", "description": "largest load where retrieval is the global minimum (T_c)"})
     capacity: _ags.AGSCapacity
     alpha_first_order: float
     alpha_M_max: float
