@@ -1,7 +1,9 @@
 """Figures of rate-network stability: the chaos transition, Jacobian spectra, convergence.
 
-Every function imports matplotlib lazily, takes ``ax=None`` (a new figure is made) and returns
-the axes.
+The ``plot_*`` functions import matplotlib lazily, take ``ax=None`` (a new figure is made) and
+return the axes; :func:`chaos_figure` and :func:`chaos_size_figure` draw the whole figure of a
+study result (:class:`esorma.stability.ChaosStudy`, :class:`esorma.stability.ChaosSizeStudy`)
+and return it.
 """
 
 from __future__ import annotations
@@ -9,9 +11,11 @@ from __future__ import annotations
 import numpy as np
 
 from esorma.plotting._common import _axes
+from esorma.stability.chaos import origin_critical_gain
 
 __all__ = [
-    "origin_critical_gain",
+    "chaos_figure",
+    "chaos_size_figure",
     "plot_lyapunov_vs_gain",
     "plot_jacobian_spectrum",
     "plot_lyapunov_convergence",
@@ -19,28 +23,12 @@ __all__ = [
 ]
 
 
-def origin_critical_gain(tau: float = 0.0) -> float:
-    """Gain at which the origin of ``dx/dt = -x + J tanh(g x)`` loses stability (N -> inf).
-
-    For ``J`` of variance ``1/N`` with correlation ``tau = E[J_ij J_ji] N`` (elliptic law;
-    ``tau = 0`` is Ginibre) the eigenvalues of ``J`` fill the ellipse with semi-axes
-    ``1 + tau`` (real) and ``1 - tau`` (imaginary), so ``max Re eig(-1 + g J) = g (1 + tau) - 1``
-    vanishes at ``g = 1 / (1 + tau)``.
-
-    Examples
-    --------
-    >>> from esorma.plotting.stability import origin_critical_gain
-    >>> origin_critical_gain(0.0), origin_critical_gain(0.5)
-    (1.0, 0.6666666666666666)
-    """
-    tau = float(tau)
-    if not -1.0 < tau <= 1.0:
-        raise ValueError(f"tau must be in (-1, 1]; got {tau}")
-    return 1.0 / (1.0 + tau)
+#: Marker of each state of :func:`esorma.stability.classify_exponents`.
+_STATE_MARKERS = {"chaotic": ("^", "C3"), "marginal": ("D", "0.6"), "stable": ("v", "C2")}
 
 
 def plot_lyapunov_vs_gain(gains, exponents, stderr=None, *, label=None, theory=True, tau=0.0,
-                          ax=None, title=None, **kwargs):
+                          states=None, ax=None, title=None, **kwargs):
     """Maximal Lyapunov exponent against the gain ``g`` (the SCS transition curve).
 
     Parameters
@@ -56,12 +44,31 @@ def plot_lyapunov_vs_gain(gains, exponents, stderr=None, *, label=None, theory=T
     tau : float, default 0
         Correlation of the elliptic ensemble the couplings came from (0: Ginibre, where
         ``g_c = 1`` and the prediction is ``g - 1``).
+    states : sequence of str, optional
+        ``"chaotic"``, ``"stable"`` or ``"marginal"`` per gain
+        (:func:`esorma.stability.classify_exponents`), marked on the points.
     """
     ax = _axes(ax)
     g = np.asarray(gains, dtype=float)
     lam = np.asarray(exponents, dtype=float)
     ax.errorbar(g, lam, yerr=None if stderr is None else np.asarray(stderr, dtype=float),
                 marker="o", ms=4, capsize=3, label=label, **kwargs)
+    if states is not None:
+        states = np.asarray(states).astype(str)
+        if states.shape != g.shape:
+            raise ValueError(f"states must have one entry per gain ({g.size}); got "
+                             f"{states.shape}")
+        drawn = getattr(ax, "_esorma_states_drawn", set())
+        for state, (marker, color) in _STATE_MARKERS.items():
+            sel = states == state
+            if sel.any():
+                lab = None if state in drawn else {
+                    "chaotic": "chaotic: λ_max > 3σ", "marginal": "marginal: |λ_max| ≤ 3σ",
+                    "stable": "stable: λ_max < −3σ"}[state]
+                ax.scatter(g[sel], lam[sel], marker=marker, s=60, facecolors="none",
+                           edgecolors=color, linewidths=1.5, zorder=3, label=lab)
+                drawn.add(state)
+        ax._esorma_states_drawn = drawn
     if theory and not getattr(ax, "_esorma_theory_drawn", False):
         gc = origin_critical_gain(tau)
         lo = min(float(g.min()), gc)
@@ -147,3 +154,78 @@ def plot_rate_trajectory(trajectory, *, n_units: int = 8, ax=None, title=None):
     ax.set_title(title or f"Rate network ({trajectory.phi}, g={trajectory.gain:g}), "
                           f"{n} of {trajectory.x.shape[1]} units")
     return ax
+
+
+def chaos_figure(study, *, title=None):
+    """The figure of a :class:`esorma.stability.ChaosStudy` (what ``esorma chaos --figure``
+    draws): ``lambda_max`` against ``g`` with the theory for its ``tau`` and each gain's state,
+    and the origin's Jacobian spectrum at the largest gain with its (elliptic) law.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    sweep, tau = study.sweep, float(study.tau)
+    ens = f"{study.ensemble}" + (f" τ={tau:g}" if study.ensemble == "elliptic" else "")
+    seed = "" if study.seed is None else f", seed {study.seed}"
+    counts = study.counts
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(11.0, 4.6))
+    plot_lyapunov_vs_gain(
+        sweep.gains, sweep.exponents, sweep.stderr, label=f"N = {sweep.n_neurons}", ax=a1,
+        tau=tau, states=study.states,
+        title=title or (f"λ_max vs g: N={sweep.n_neurons} {ens}, T={sweep.t_max:g}{seed}\n"
+                        f"{counts['chaotic']} chaotic, {counts['marginal']} marginal, "
+                        f"{counts['stable']} stable"))
+    stable = sweep.origin_abscissa < 0
+    if stable.any():
+        a1.plot(sweep.gains[stable], sweep.origin_abscissa[stable], "s", mfc="none",
+                color="0.25", ms=7, label="max Re eig(−1 + gJ) where the origin is stable")
+    a1.legend(fontsize=8)
+    g = float(sweep.gains.max())
+    plot_jacobian_spectrum(-1.0 + g * sweep.origin_eigenvalues, gain=g, tau=tau, ax=a2,
+                           title=f"origin's Jacobian −1 + gJ at g = {g:g}"
+                                 + (f", τ = {tau:g}" if tau else ""))
+    fig.tight_layout()
+    return fig
+
+
+def chaos_size_figure(result, *, title=None):
+    """The figure of a :class:`esorma.stability.ChaosSizeStudy`: the mean ``lambda_max``
+    curve of each size (with its state per gain and its zero crossing), the origin's Jacobian
+    spectrum of the largest size at the convergence gain (else the largest gain), and the
+    running estimate at that gain (when recorded).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    tau = float(result.tau)
+    conv = result.convergence
+    fig, axes = plt.subplots(1, 3 if conv is not None else 2,
+                             figsize=(16.0 if conv is not None else 11.0, 4.8))
+    r = result.n_matrices
+    ens = "Ginibre" if result.ensemble == "ginibre" else f"elliptic τ={tau:g}"
+    t_max = result.studies[0].sweep.t_max
+    seed = "" if result.seed is None else f", seed {result.seed}"
+    for i, n in enumerate(result.sizes.tolist()):
+        plot_lyapunov_vs_gain(
+            result.gains, result.mean[i], result.error[i], ax=axes[0], tau=tau,
+            states=result.states[i],
+            label=f"N = {n} (crosses 0 at g ≈ {result.crossing[i]:.2f})",
+            title=title or (f"λ_max vs g, {ens} J, {r} matri{'x' if r == 1 else 'ces'} per N, "
+                            f"T = {t_max:g}{seed}"))
+    nmax = int(result.sizes[-1])
+    g = float(result.convergence_gain if result.convergence_gain is not None
+              else result.gains.max())
+    ev = result.study(len(result.sizes) - 1, 0).sweep.origin_eigenvalues
+    plot_jacobian_spectrum(-1.0 + g * ev, gain=g, tau=tau, ax=axes[1],
+                           title=f"origin's Jacobian −1 + {g:g} J (N = {nmax})")
+    if conv is not None:
+        plot_lyapunov_convergence(conv, ax=axes[2],
+                                  title=f"running λ_max estimate, N = {nmax}, g = {g:g}")
+    fig.tight_layout()
+    return fig

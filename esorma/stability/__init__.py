@@ -8,6 +8,9 @@
 - :mod:`~esorma.stability.lyapunov`: Lyapunov spectra (Benettin/QR) with error estimates.
 - :mod:`~esorma.stability.maps`: finite-time Lyapunov exponents of discrete maps (step function
   plus Jacobian-vector product), e.g. the gradient-descent map of a learning rule.
+- :mod:`~esorma.stability.chaos`: the studies of the transition to chaos of random rate
+  networks (:func:`chaos_study`, :func:`chaos_size_study`); one classification of
+  ``lambda_max`` as chaotic, stable or marginal (:func:`classify_exponents`).
 """
 
 from esorma.stability.fixed_points import (
@@ -18,11 +21,22 @@ from esorma.stability.fixed_points import (
     newton_fixed_point,
 )
 from esorma.stability.lyapunov import (
+    CHAOS_N_SIGMA,
+    CHAOS_STATES,
     ChaosSweep,
     LyapunovSpectrum,
     chaos_sweep,
+    classify_exponents,
     lyapunov_spectrum,
     max_lyapunov,
+)
+from esorma.stability.chaos import (
+    ChaosSizeStudy,
+    ChaosStudy,
+    chaos_size_study,
+    chaos_study,
+    origin_critical_gain,
+    zero_crossing,
 )
 from esorma.stability.maps import DivergenceError, MapLyapunovResult, block_stderr, map_lyapunov
 from esorma.stability.rate import (
@@ -38,8 +52,15 @@ from esorma.stability.rate import (
 )
 
 __all__ = [
+    "CHAOS_N_SIGMA",
+    "CHAOS_STATES",
+    "ChaosSizeStudy",
+    "ChaosStudy",
     "ChaosSweep",
+    "chaos_size_study",
+    "chaos_study",
     "chaos_sweep",
+    "classify_exponents",
     "DivergenceError",
     "FixedPoints",
     "LyapunovSpectrum",
@@ -56,9 +77,11 @@ __all__ = [
     "map_lyapunov",
     "max_lyapunov",
     "newton_fixed_point",
+    "origin_critical_gain",
     "phi",
     "phi_slope",
     "rate_jacobian",
     "rate_rhs",
     "simulate_rate",
+    "zero_crossing",
 ]

@@ -96,6 +96,10 @@ class FixedPoints:
     iterations: np.ndarray
     seed: int | None = None
 
+    def __post_init__(self):
+        # A file stores the labels as a JSON list: keep them a tuple after load_result.
+        object.__setattr__(self, "labels", tuple(str(lab) for lab in self.labels))
+
     def __len__(self) -> int:
         return int(self.points.shape[0])
 

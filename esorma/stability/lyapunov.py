@@ -11,7 +11,7 @@ from the spread of block means of those logarithms (:func:`esorma.stability.bloc
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -36,9 +36,78 @@ from esorma.stability.rate import (
     check_step_size,
 )
 
-__all__ = ["LyapunovSpectrum", "lyapunov_spectrum", "max_lyapunov", "ChaosSweep", "chaos_sweep"]
+__all__ = [
+    "LyapunovSpectrum",
+    "lyapunov_spectrum",
+    "max_lyapunov",
+    "ChaosSweep",
+    "chaos_sweep",
+    "CHAOS_N_SIGMA",
+    "CHAOS_STATES",
+    "classify_exponents",
+]
 
 _MAX_HISTORY = 1000
+
+#: Standard errors by which a maximal exponent must clear zero to count as chaotic (above)
+#: or stable (below); in between it is marginal. The one rule of :func:`classify_exponents`.
+CHAOS_N_SIGMA = 3.0
+#: The states of :func:`classify_exponents`.
+CHAOS_STATES = ("stable", "marginal", "chaotic")
+
+_PER_TIME = {"unit": "1/time"}
+
+
+def classify_exponents(exponents, stderr, *, n_sigma: float = CHAOS_N_SIGMA) -> np.ndarray:
+    """Label maximal Lyapunov exponents ``"chaotic"``, ``"stable"`` or ``"marginal"``.
+
+    The one classification of esorma (the ``chaos`` command, its tour section, its figure and
+    :class:`ChaosSweep` use it): an exponent is
+
+    - ``"chaotic"`` when ``lambda_max > n_sigma * stderr`` (positive beyond its error),
+    - ``"stable"`` when ``lambda_max < -n_sigma * stderr`` (negative beyond its error),
+    - ``"marginal"`` otherwise: zero is within ``n_sigma`` standard errors (near the
+      transition, or a run too short to tell), and wherever the error is not finite.
+
+    Parameters
+    ----------
+    exponents, stderr : array_like, same shape
+        Maximal exponents and their standard errors.
+    n_sigma : float, default :data:`CHAOS_N_SIGMA` (3)
+        How many standard errors the exponent must clear zero by (>= 0).
+
+    Returns
+    -------
+    ndarray of str (dtype ``<U8``), the shape of ``exponents``
+
+    Examples
+    --------
+    >>> from esorma.stability import classify_exponents
+    >>> classify_exponents([-0.5, 0.02, 0.08], [0.01, 0.01, 0.01]).tolist()
+    ['stable', 'marginal', 'chaotic']
+    """
+    lam = np.asarray(exponents, dtype=float)
+    se = np.asarray(stderr, dtype=float)
+    if lam.shape != se.shape:
+        raise ValueError(f"exponents and stderr must have the same shape; got {lam.shape} "
+                         f"and {se.shape}")
+    n_sigma = check_real(n_sigma, "n_sigma", minimum=0.0)
+    out = np.full(lam.shape, "marginal", dtype="<U8")
+    ok = np.isfinite(lam) & np.isfinite(se)
+    with np.errstate(invalid="ignore"):
+        out[ok & (lam > n_sigma * se)] = "chaotic"
+        out[ok & (lam < -n_sigma * se)] = "stable"
+    return out
+
+
+def _check_gains(gains) -> np.ndarray:
+    try:
+        g = np.atleast_1d(np.asarray(gains, dtype=float))
+    except (TypeError, ValueError):
+        g = np.empty(0)
+    if g.ndim != 1 or g.size == 0 or not np.all(np.isfinite(g)) or np.any(g <= 0):
+        raise ValueError(f"gains must be a non-empty list of finite numbers > 0; got {gains!r}")
+    return g
 
 
 @summarized
@@ -74,11 +143,12 @@ class LyapunovSpectrum:
         The int seed given as ``rng`` (None otherwise).
     """
 
-    exponents: np.ndarray
-    stderr: np.ndarray
-    half_difference: np.ndarray
-    history: np.ndarray
-    history_t: np.ndarray
+    exponents: np.ndarray = field(metadata={**_PER_TIME, "description": "Lyapunov exponents, "
+                                            "descending"})
+    stderr: np.ndarray = field(metadata={**_PER_TIME, "description": "standard errors"})
+    half_difference: np.ndarray = field(metadata=_PER_TIME)
+    history: np.ndarray = field(metadata={**_PER_TIME, "description": "running estimates"})
+    history_t: np.ndarray = field(metadata={"unit": "time"})
     t_max: float
     t_transient: float
     dt: float
@@ -296,22 +366,30 @@ class ChaosSweep:
         Wall time per gain.
     """
 
-    gains: np.ndarray
-    exponents: np.ndarray
-    stderr: np.ndarray
-    origin_abscissa: np.ndarray
-    origin_eigenvalues: np.ndarray
+    gains: np.ndarray = field(metadata={"description": "gains g of tanh(g x)"})
+    exponents: np.ndarray = field(metadata={**_PER_TIME, "description": "maximal Lyapunov "
+                                            "exponent at each gain"})
+    stderr: np.ndarray = field(metadata={**_PER_TIME, "description": "standard error of "
+                                         "each exponent"})
+    origin_abscissa: np.ndarray = field(metadata={**_PER_TIME, "description": "max Re eig of "
+                                                  "the origin's Jacobian -1 + g J"})
+    origin_eigenvalues: np.ndarray = field(metadata={"description": "eigenvalues of J"})
     n_neurons: int
     t_max: float
     t_transient: float
     dt: float
     seeds: np.ndarray
-    seconds: np.ndarray
+    seconds: np.ndarray = field(metadata={"unit": "s", "description": "wall time per gain"})
+
+    @property
+    def states(self) -> np.ndarray:
+        """``"chaotic"``, ``"stable"`` or ``"marginal"`` per gain (:func:`classify_exponents`)."""
+        return classify_exponents(self.exponents, self.stderr)
 
     @property
     def chaotic(self) -> np.ndarray:
-        """Gains whose exponent is positive by more than three standard errors."""
-        return self.exponents > 3.0 * self.stderr
+        """Mask of the gains classified ``"chaotic"`` (exponent > 3 standard errors)."""
+        return self.states == "chaotic"
 
 
 def chaos_sweep(
@@ -326,7 +404,9 @@ def chaos_sweep(
     Jacobian ``-1 + g J`` has ``max Re ~ g (1 + tau) - 1``, so the origin loses stability at
     ``g = 1 / (1 + tau)`` instead. Each gain gets its own seed (drawn from ``rng``) for the
     initial state and tangent vector, so a gain's result does not depend on the others.
-    ``callback(i, result)`` is called after each gain (progress output).
+    ``callback(i, result)`` is called after each gain (progress output). Each gain is
+    classified chaotic, stable or marginal by :func:`classify_exponents`
+    (:attr:`ChaosSweep.states`). :func:`esorma.stability.chaos_study` draws the couplings too.
 
     Examples
     --------
@@ -340,9 +420,7 @@ def chaos_sweep(
     import time
 
     J = _check_J(J)
-    g = np.atleast_1d(np.asarray(gains, dtype=float))
-    if g.ndim != 1 or g.size == 0 or not np.all(np.isfinite(g)) or np.any(g <= 0):
-        raise ValueError(f"gains must be a non-empty list of finite numbers > 0; got {gains!r}")
+    g = _check_gains(gains)
     seeds = spawn_seeds(as_rng(rng), g.size)
     ev = np.linalg.eigvals(J)
     exps, errs, secs = np.empty(g.size), np.empty(g.size), np.empty(g.size)

@@ -169,3 +169,15 @@ def test_newton_result_is_named_and_bools_are_validated():
         find_fixed_points(np.eye(2) * 0.5, include_origin=1, n_starts=1, rng=0)
     assert find_fixed_points(np.eye(2) * 0.5, keep_jacobians=np.bool_(False), n_starts=1,
                              rng=0).jacobians is None
+
+
+def test_fixed_points_round_trip(roundtrip):
+    # Through esorma.io.save_result / load_result, with and without the Jacobians; the labels
+    # come back a tuple (the file stores them as a JSON list).
+    J = _ginibre(12, 4)
+    for keep in (True, False):
+        fp = find_fixed_points(J, gain=1.8, n_starts=6, keep_jacobians=keep, rng=2)
+        back = roundtrip(fp)
+        assert isinstance(back.labels, tuple) and back.labels == fp.labels
+        assert (back.jacobians is None) == (not keep)
+        np.testing.assert_array_equal(back.stable, fp.stable)

@@ -130,3 +130,10 @@ def test_block_stderr_matches_iid_theory():
     assert 0.6 / np.sqrt(40000) < se[0] < 1.4 / np.sqrt(40000)
     se1, nb1 = block_stderr(x[:1], 20)
     assert nb1 == 1 and np.isnan(se1[0])
+
+
+def test_map_result_round_trip(roundtrip):
+    res = map_lyapunov(lambda x: 4 * x * (1 - x), lambda x, V: (4 - 8 * x)[:, None] * V, [0.3],
+                       200, n_transient=10, rng=3)
+    back = roundtrip(res)
+    assert back.exponents[0] == res.exponents[0]

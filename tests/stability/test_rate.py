@@ -162,3 +162,11 @@ def test_oversized_jobs_refused_up_front():
         lyapunov_spectrum(J, t_max=1e13, rng=0)
     with pytest.raises(MemoryError, match="n_starts"):
         find_fixed_points(J, n_starts=10**13, rng=0)
+
+
+@pytest.mark.parametrize("solver", ["rk4", "solve_ivp"])
+def test_rate_trajectory_round_trip(roundtrip, solver):
+    J = _ginibre(10, 5)
+    traj = simulate_rate(J, np.ones(10), 3.0, gain=1.5, solver=solver, save_interval=0.5)
+    back = roundtrip(traj)
+    assert back.solver == solver and back.x.shape == traj.x.shape

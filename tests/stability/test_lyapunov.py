@@ -165,3 +165,17 @@ def test_lyapunov_independent_of_thread_count():
         numba.set_num_threads(before)
     assert np.array_equal(a.exponents, b.exponents)
     assert np.array_equal(a.x_final, b.x_final)
+
+
+def test_lyapunov_spectrum_round_trip(roundtrip, tmp_path):
+    res = lyapunov_spectrum(_ginibre(20, 8), k=3, gain=1.6, t_max=20, t_transient=5, rng=4)
+    back = roundtrip(res)
+    assert back.maximal == res.maximal and back.k == 3
+    import h5py
+
+    from esorma.io import save_result
+
+    # The exponents carry their unit in the file.
+    path = save_result(tmp_path / "l.h5", res)
+    with h5py.File(path) as f:
+        assert f["result/exponents"].attrs["unit"] == "1/time"
