@@ -8,6 +8,8 @@
 * :func:`sample_attractors`: attractors of large networks reached from many starts, with
   basin-fraction estimates and binomial error bars.
 * :func:`label_states`: stored pattern, reversed pattern, odd symmetric mixture or spurious.
+* :func:`attractor_study`: the whole study behind ``esorma attractors`` (build a network, find
+  and label its attractors exactly or by sampling) as one :class:`AttractorStudy` result.
 """
 
 from esorma.attractors.basins import (
@@ -26,6 +28,7 @@ from esorma.attractors.enumerate import (
 )
 from esorma.attractors.labels import KIND_NAMES, AttractorLabels, label_states, mixture_state
 from esorma.attractors.sampling import SampledAttractors, sample_attractors, wilson_interval
+from esorma.attractors.study import AUTO_EXACT_MAX, AttractorStudy, attractor_study
 
 __all__ = [
     "enumerate_fixed_points",
@@ -45,4 +48,7 @@ __all__ = [
     "SampledAttractors",
     "sample_attractors",
     "wilson_interval",
+    "attractor_study",
+    "AttractorStudy",
+    "AUTO_EXACT_MAX",
 ]

@@ -13,7 +13,7 @@ States are integer codes: bit ``i`` of the code is set when spin ``i`` is +1
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -211,9 +211,11 @@ class ExactBasins:
     cycle_lengths: np.ndarray
     cycle_codes: np.ndarray
     cycle_offsets: np.ndarray
-    basin_sizes: np.ndarray
-    max_transient: np.ndarray
-    energies: np.ndarray
+    basin_sizes: np.ndarray = field(metadata={
+        "unit": "states", "description": "states (of 2^N) that end on each attractor"})
+    max_transient: np.ndarray = field(metadata={"unit": "steps"})
+    energies: np.ndarray = field(metadata={
+        "description": "E = -1/2 s.J.s + theta.s of each attractor (whole network)"})
     cycle_energies: np.ndarray
     labels: AttractorLabels | None
     successors: np.ndarray | None

@@ -10,7 +10,7 @@ binomial error bars on the basin fractions.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -81,16 +81,20 @@ class SampledAttractors:
     attractors: np.ndarray
     cycle_lengths: np.ndarray
     partners: np.ndarray
-    counts: np.ndarray
-    counts_reversed: np.ndarray
-    fractions: np.ndarray
-    fraction_errors: np.ndarray
-    fraction_ci: np.ndarray
-    energies: np.ndarray
+    counts: np.ndarray = field(metadata={"unit": "starts"})
+    counts_reversed: np.ndarray = field(metadata={"unit": "starts"})
+    fractions: np.ndarray = field(metadata={
+        "unit": "fraction of starts", "description": "estimated basin fraction"})
+    fraction_errors: np.ndarray = field(metadata={
+        "unit": "fraction of starts", "description": "binomial standard error"})
+    fraction_ci: np.ndarray = field(metadata={
+        "unit": "fraction of starts", "description": "95 % Wilson interval"})
+    energies: np.ndarray = field(metadata={
+        "description": "E = -1/2 s.J.s + theta.s of each attractor (whole network)"})
     overlaps: np.ndarray | None
     labels: AttractorLabels | None
     assignment: np.ndarray
-    sweeps: np.ndarray
+    sweeps: np.ndarray = field(metadata={"unit": "sweeps"})
     n_starts: int
     n_unconverged: int
     unconverged_fraction: float

@@ -1,64 +1,62 @@
-"""Attractors of a Hopfield or SK network: exact basins (small N) or a sampled search.
-
-The network is a random Hebb network (--n with --patterns P or --load α, --rule), an SK
-network (--sk: symmetric Gaussian couplings of variance 1/N), or couplings read from a file
-(--couplings: a .npy matrix, an esorma network .h5, or an .h5 with a dataset "J").
-
---method exact enumerates every fixed point and cycle of the synchronous or sequential map,
-with the exact size of every basin (N up to ~22); --method sampled runs the dynamics from many
-starts (random or corrupted stored patterns) and estimates basin fractions with binomial error
-bars. Attractors are labelled (stored pattern, reversed, odd mixture, spurious).
-"""
+"""``esorma attractors``: flags -> :func:`esorma.attractors.attractor_study` -> text/JSON/files."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 NAME = "attractors"
 HELP = "attractors of a Hopfield/SK network: exact basins (small N) or a sampled search"
+DESCRIPTION = """\
+Find the attractors of a network and the size of their basins.
+
+The network is a random network storing random patterns (--n with --patterns P or --load α,
+learnt with --rule), an SK spin glass (--sk: symmetric Gaussian couplings of variance 1/N), or
+couplings read from a file (--couplings: a .npy matrix, an esorma network or result .h5, or an
+.h5 with a dataset "J").
+
+--method exact lists every fixed point and cycle of the synchronous (--dynamics sync) or
+sequential-sweep (--dynamics sequential) map with the exact size of every basin; it visits all
+2^N states, so it handles N up to 24. --method sampled runs the dynamics from --starts K starts
+(random states, or stored patterns with --corruption of their spins flipped) and estimates the
+basin fractions with binomial error bars. --method auto (the default) is exact up to N = 16,
+unless --dynamics async or --from asks for the sampled search.
+Attractors are labelled: stored pattern, reversed pattern, odd mixture, or spurious.
+
+Energies are E = -1/2 s.J.s + theta.s (the whole network, not per spin).
+"""
 EXAMPLES = [
     "esorma attractors --n 12 --patterns 3",
     "esorma attractors --n 16 --patterns 2 --method exact --dynamics sequential --json",
-    "esorma attractors --n 1000 --load 0.05 --starts 2000 --from random --fig attr.png",
+    "esorma attractors --n 1000 --load 0.05 --starts 2000 --from random --figure attr.png",
     "esorma attractors --sk --n 18 --method exact --out sk18.h5",
     "esorma attractors --couplings J.npy --method sampled --dynamics sync",
 ]
 ORDER = 10
 
-#: Above this N, ``--method auto`` samples instead of enumerating basins exactly.
-AUTO_EXACT_MAX = 16
-
-
-@dataclass(frozen=True, eq=False)
-class AttractorRun:
-    """What ``esorma attractors --out`` stores: the network and the attractor result."""
-
-    network: object
-    result: object
-
 
 def add_arguments(parser):
-    from esorma.cli._common import add_json, add_out, add_quiet, add_seed
+    from esorma.attractors import AUTO_EXACT_MAX, MAX_EXACT_NEURONS
+    from esorma.cli._common import add_outputs
 
     g = parser.add_argument_group("network (one of --patterns, --load, --sk, --couplings)")
     g.add_argument("--n", type=int, default=None, metavar="N",
-                   help="number of neurons of a random network (default 12)")
+                   help="number of neurons of a random or SK network (default 12)")
     src = g.add_mutually_exclusive_group()
     src.add_argument("--patterns", type=int, default=None, metavar="P",
-                     help="random Hebb-type network storing P random patterns (default 3)")
+                     help="random network storing P random patterns (default 3)")
     src.add_argument("--load", type=float, default=None, metavar="ALPHA",
                      help="random network at load α: P = round(α N) patterns")
     src.add_argument("--sk", action="store_true",
                      help="Sherrington–Kirkpatrick couplings J_ij ~ N(0, 1/N), symmetric")
-    src.add_argument("--couplings", type=Path, default=None, metavar="PATH",
-                     help="read couplings from .npy, or .h5 (an esorma network or dataset 'J')")
-    g.add_argument("--rule", choices=("hebb", "pseudo_inverse", "storkey"), default="hebb",
-                   help="learning rule of random pattern networks (default hebb)")
+    src.add_argument("--couplings", type=Path, default=None, metavar="FILE",
+                     help="read the network from FILE: .npy, or .h5 (an esorma network or "
+                          "result, or a dataset 'J')")
+    g.add_argument("--rule", choices=("hebb", "pseudo_inverse", "storkey"), default=None,
+                   help="learning rule of the random pattern network (default hebb)")
     m = parser.add_argument_group("search")
     m.add_argument("--method", choices=("auto", "exact", "sampled"), default="auto",
-                   help=f"exact basins, sampled search, or auto (exact if N <= "
-                        f"{AUTO_EXACT_MAX}) (default auto)")
+                   help=f"exact basins (N <= {MAX_EXACT_NEURONS}), sampled search, or auto: "
+                        f"exact if N <= {AUTO_EXACT_MAX} (default auto)")
     m.add_argument("--dynamics", choices=("sync", "sequential", "async"), default=None,
                    help="exact: sync (default) or sequential sweeps; sampled: async random "
                         "order (default), sequential or sync")
@@ -67,321 +65,204 @@ def add_arguments(parser):
     m.add_argument("--from", dest="start_from", choices=("random", "patterns"), default=None,
                    help="sampled: random states, or stored patterns corrupted by --corruption "
                         "(default random)")
-    m.add_argument("--corruption", type=float, default=0.1,
+    m.add_argument("--corruption", type=float, default=0.1, metavar="F",
                    help="sampled: fraction of flipped spins of pattern starts (default 0.1)")
-    m.add_argument("--max-sweeps", type=int, default=100,
+    m.add_argument("--max-sweeps", type=int, default=100, metavar="S",
                    help="sampled: sweep limit per start (default 100)")
-    m.add_argument("--tol", type=float, default=None,
+    m.add_argument("--tol", type=float, default=None, metavar="F",
                    help="label tolerance: fraction of spins that may differ from a pattern "
                         "or mixture (default 0 exact, 0.05 sampled)")
-    o = parser.add_argument_group("output")
-    add_seed(o)
-    add_json(o)
-    add_out(o, help="write the network and the attractors to this HDF5 file (atomic)")
-    o.add_argument("--fig", type=Path, default=None, metavar="PNG",
-                   help="figure: energy vs basin size (plus the transition graph for N <= 12)")
-    o.add_argument("--top", type=int, default=20,
-                   help="attractors listed in the table/JSON (default 20; 0: all)")
-    add_quiet(o)
+    o = add_outputs(parser, figure=True, seed=0,
+                    out_help="write the network and its attractors to this HDF5 file (.h5)",
+                    figure_help="draw energy against basin size (and, for exact results with "
+                                "N <= 12, the transition graph) to this file (.png/.pdf/.svg)")
+    o.add_argument("--top", type=int, default=20, metavar="K",
+                   help="attractors listed in the table and the JSON (default 20; 0: all)")
 
 
-# --------------------------------------------------------------------------- building blocks
+# --------------------------------------------------------------------------- flags -> study
 
 
-def sk_couplings(n: int, rng):
-    """Symmetric Gaussian couplings with variance 1/N and zero diagonal (the SK model)."""
-    import numpy as np
-
-    g = rng.standard_normal((n, n))
-    J = (g + g.T) / np.sqrt(2.0 * n)
-    np.fill_diagonal(J, 0.0)
-    return J
-
-
-def _read_couplings(path: Path):
-    import numpy as np
-
-    from esorma.networks import Hopfield
-
-    if not path.exists():
-        raise FileNotFoundError(f"--couplings: no such file: {path}")
-    suffix = path.suffix.lower()
-    if suffix == ".npy":
-        return Hopfield(np.load(path, allow_pickle=False))
-    if suffix in (".h5", ".hdf5"):
-        import h5py
-
-        from esorma.io import load_network
-
-        with h5py.File(path, "r") as fh:
-            if "network" in fh:
-                return load_network(fh)
-            for key in ("J", "couplings"):
-                if key in fh:
-                    theta = fh["theta"][()] if "theta" in fh else None
-                    return Hopfield(fh[key][()], theta=theta)
-        raise ValueError(
-            f"--couplings: {path} holds neither an esorma network nor a dataset 'J'/'couplings'"
-        )
-    raise ValueError(f"--couplings must be a .npy or .h5/.hdf5 file; got {path.name!r}")
-
-
-def build_network(args, rng):
-    """The network described by the command-line arguments."""
-    from esorma._validation import check_int, check_real
-    from esorma.networks import Hopfield
-    from esorma.patterns import random_patterns
-
-    if args.couplings is not None:
-        if args.n is not None:
-            raise ValueError("--n cannot be combined with --couplings (N comes from the file)")
-        return _read_couplings(args.couplings), {"source": str(args.couplings)}
-    n = check_int(12 if args.n is None else args.n, "--n", minimum=1)
-    if args.sk:
-        return Hopfield(sk_couplings(n, rng)), {"source": "sk", "n": n}
-    if args.load is not None:
-        alpha = check_real(args.load, "--load", minimum=0.0, strict_min=True)
-        p = max(1, int(round(alpha * n)))
-    else:
-        p = check_int(3 if args.patterns is None else args.patterns, "--patterns", minimum=1)
-    xi = random_patterns(p, n, rng=rng)
-    return Hopfield.from_patterns(xi, rule=args.rule), {
-        "source": "patterns", "n": n, "n_patterns": p, "rule": args.rule,
-    }
-
-
-def _seeds(seed: int):
-    import numpy as np
-
-    net_seed, run_seed = np.random.SeedSequence(seed).generate_state(2)
-    return int(net_seed), int(run_seed)
-
-
-def compute(args):
-    """Build the network and find its attractors; returns ``(network, result, config)``."""
-    import numpy as np
-
-    from esorma._validation import check_int, check_probability
-    from esorma.attractors import exact_basins, sample_attractors
+def _check_flags(args) -> dict:
+    """Validate the flags (errors name them); return the keyword arguments of the study."""
+    from esorma._validation import check_int, check_probability, check_real, format_bytes
+    from esorma.attractors import MAX_EXACT_NEURONS
+    from esorma.attractors.basins import _estimate
 
     if args.seed is None or args.seed < 0:
         raise ValueError(f"--seed must be a non-negative integer; got {args.seed}")
-    net_seed, run_seed = _seeds(args.seed)
-    net, config = build_network(args, np.random.default_rng(net_seed))
-    n = net.n_neurons
-    method = args.method
-    if method == "auto":
-        method = "exact" if n <= AUTO_EXACT_MAX else "sampled"
-    top = check_int(args.top, "--top", minimum=0)
-    config.update(method=method, seed=args.seed, top=top)
-    if method == "exact":
-        dyn = args.dynamics or "sync"
-        if dyn == "async":
-            raise ValueError(
-                "--dynamics must be sync or sequential with --method exact (random-order "
-                "asynchronous dynamics is not a deterministic map); got async"
-            )
-        if args.start_from is not None:
-            raise ValueError("--from only applies to --method sampled")
-        tol = 0.0 if args.tol is None else args.tol
-        res = exact_basins(net, mode=dyn, label_tol=tol)
-        config.update(dynamics=dyn, tol=tol)
+    check_int(args.top, "--top", minimum=0)
+    kw = {}
+    if args.couplings is not None:
+        if args.n is not None:
+            raise ValueError("--n cannot be combined with --couplings (N comes from the file)")
+        if args.rule is not None:
+            raise ValueError("--rule only applies to random pattern networks (--patterns, "
+                             "--load), not to --couplings")
+        kw["network"] = args.couplings
     else:
-        dyn = args.dynamics or "async"
-        mode, order = ("sync", "random") if dyn == "sync" else ("async", (
-            "sequential" if dyn == "sequential" else "random"))
-        start_from = args.start_from or "random"
-        tol = 0.05 if args.tol is None else args.tol
-        check_probability(args.corruption, "--corruption")
-        res = sample_attractors(
-            net, check_int(args.starts, "--starts", minimum=1), starts=start_from,
-            corruption=args.corruption, mode=mode, order=order,
-            max_sweeps=check_int(args.max_sweeps, "--max-sweeps", minimum=0),
-            label_tol=tol, rng=run_seed,
-        )
-        config.update(dynamics=dyn, starts=args.starts, start_from=start_from,
-                      corruption=args.corruption, max_sweeps=args.max_sweeps, tol=tol,
-                      run_seed=run_seed)
-    return net, res, config
-
-
-def rows(result, top: int = 20) -> list[dict]:
-    """One dict per attractor (the ``top`` largest basins; 0 = all) for tables and JSON."""
-    import numpy as np
-
-    exact = hasattr(result, "basin_sizes")
-    k_count = result.attractors.shape[0]
-    keep = k_count if top == 0 else min(top, k_count)
-    names = result.labels.names if result.labels is not None else None
-    out = []
-    for k in range(keep):
-        row = {
-            "index": k,
-            "label": names[k] if names else "-",
-            "cycle_length": int(result.cycle_lengths[k]),
-            "energy": float(result.energies[k]),
-        }
-        if exact:
-            row["basin_size"] = int(result.basin_sizes[k])
-            row["basin_fraction"] = float(result.basin_fractions[k])
+        n = check_int(12 if args.n is None else args.n, "--n", minimum=2 if args.sk else 1)
+        kw["n_neurons"] = n
+        if args.sk:
+            if args.rule is not None:
+                raise ValueError("--rule only applies to random pattern networks (--patterns, "
+                                 "--load), not to --sk")
+            if args.start_from == "patterns":
+                raise ValueError("--from patterns needs stored patterns; an --sk network has "
+                                 "none (use --from random)")
+            kw["sk"] = True
         else:
-            row["count"] = int(result.counts[k])
-            row["basin_fraction"] = float(result.fractions[k])
-            row["fraction_error"] = float(result.fraction_errors[k])
-        if result.labels is not None:
-            m = result.labels.overlaps[k]
-            j = int(np.argmax(np.abs(m)))
-            row["max_overlap"] = float(m[j])
-            row["max_overlap_pattern"] = j
-        out.append(row)
-    return out
+            if args.load is not None:
+                kw["load"] = check_real(args.load, "--load", minimum=0.0, strict_min=True)
+            else:
+                kw["n_patterns"] = check_int(3 if args.patterns is None else args.patterns,
+                                             "--patterns", minimum=1)
+            kw["rule"] = args.rule or "hebb"
+    if args.method == "exact":
+        if args.dynamics == "async":
+            raise ValueError("--dynamics must be sync or sequential with --method exact "
+                             "(random-order asynchronous dynamics is not a deterministic map); "
+                             "got async (use --method sampled for it)")
+        if args.start_from is not None:
+            raise ValueError("--from only applies to --method sampled (--method exact starts "
+                             "from every one of the 2^N states)")
+        if args.couplings is not None:
+            from esorma.couplings import read_couplings
+
+            n = read_couplings(args.couplings).n_neurons
+        if n > MAX_EXACT_NEURONS:
+            nbytes, seconds = _estimate(n, args.dynamics or "sync")
+            raise ValueError(
+                f"--method exact visits all 2^N states and handles N <= {MAX_EXACT_NEURONS}; "
+                f"N = {n} has 2^{n} = {2.0**n:.3g} states (about {format_bytes(nbytes)} and "
+                f"~{seconds:.3g} s). For N = {n} use --method sampled (what --method auto "
+                f"does above N = 16), with --starts K starts and --from random or --from "
+                f"patterns, e.g. --method sampled --starts 2000"
+            )
+    kw.update(
+        method=args.method,
+        dynamics=args.dynamics,
+        n_starts=check_int(args.starts, "--starts", minimum=1),
+        start_from=args.start_from,
+        corruption=check_probability(args.corruption, "--corruption"),
+        max_sweeps=check_int(args.max_sweeps, "--max-sweeps", minimum=0),
+        label_tol=None if args.tol is None else check_probability(args.tol, "--tol"),
+        rng=args.seed,
+    )
+    return kw
 
 
-def format_table(result, top: int = 20) -> str:
-    """A plain-text table of the attractors."""
-    exact = hasattr(result, "basin_sizes")
-    lines = []
-    head = f"{'#':>4}  {'label':<22} {'cycle':>5} {'energy':>12}  "
-    head += f"{'basin size':>10} {'fraction':>9}" if exact else f"{'hits':>6} {'fraction':>17}"
+# --------------------------------------------------------------------------- text
+
+
+def _energy(e: float) -> str:
+    return f"{e:.4f}"
+
+
+def format_table(study, top: int = 20) -> str:
+    """The attractors as a plain-text table (the ``top`` largest basins; 0: all).
+
+    Energies (``E = −½ sᵀJs + θᵀs``) and fractions have a fixed number of decimals, so equal
+    widths mean equal precision (``-4.0000`` next to ``-4.8333``).
+    """
+    exact = study.is_exact
+    head = f"{'#':>4}  {'label':<22} {'cycle':>5} {'energy E':>11}  "
+    head += (f"{'basin size':>10} {'fraction':>9}" if exact
+             else f"{'hits':>6} {'fraction ± error':>17}")
     head += f"  {'max m':>7}"
-    lines.append(head)
-    lines.append("-" * len(head))
-    for r in rows(result, top):
-        line = f"{r['index']:>4}  {r['label']:<22} {r['cycle_length']:>5} {r['energy']:>12.5g}  "
+    lines = [head, "-" * len(head)]
+    rows = study.rows(top)
+    for r in rows:
+        line = (f"{r['index']:>4}  {r['label']:<22} {r['cycle_length']:>5} "
+                f"{_energy(r['energy']):>11}  ")
         if exact:
             line += f"{r['basin_size']:>10} {r['basin_fraction']:>9.4f}"
         else:
             line += f"{r['count']:>6} {r['basin_fraction']:>8.4f} ± {r['fraction_error']:.4f}"
         line += f"  {r['max_overlap']:>7.3f}" if "max_overlap" in r else f"  {'-':>7}"
         lines.append(line)
-    k_count = result.attractors.shape[0]
-    shown = k_count if top == 0 else min(top, k_count)
-    if shown < k_count:
-        lines.append(f"... and {k_count - shown} more (use --top 0 to list all)")
+    k_count = study.n_attractors
+    if len(rows) < k_count:
+        lines.append(f"... and {k_count - len(rows)} more (--top 0 lists all)")
     return "\n".join(lines)
 
 
-def headline(net, result, config) -> str:
-    s = result.summary()
-    kind = (f"{config.get('rule', '')} network, P = {config['n_patterns']}"
-            if config["source"] == "patterns" else
-            ("SK network" if config["source"] == "sk" else f"couplings from {config['source']}"))
-    if hasattr(result, "basin_sizes"):
-        txt = (f"exact {result.mode} basins of a {kind}, N = {net.n_neurons}: "
-               f"{s['n_attractors']} attractors ({s['n_fixed_points']} fixed points, "
-               f"{s['n_cycles']} cycles) over {s['n_states']} states in {s['seconds']:.2f} s")
+def headline(study, summary: dict) -> str:
+    """One or two lines with the key numbers (the same numbers as ``summary``)."""
+    s = summary
+    kind = f"{study.network_description}, N = {s['n_neurons']}"
+    if study.is_exact:
+        txt = (f"exact {s['dynamics']} basins of a {kind}: {s['n_attractors']} attractors "
+               f"({s['n_fixed_points']} fixed points, {s['n_cycles']} cycles) over all "
+               f"{s['n_states']} states in {s['seconds']:.2f} s")
     else:
-        txt = (f"sampled search ({result.mode}/{result.order}) on a {kind}, "
-               f"N = {net.n_neurons}: {s['n_attractors']} attractors from {s['n_starts']} "
-               f"{result.starts} starts ({s['n_unconverged']} unconverged"
-               f"{', s and -s merged' if result.flip_merged else ''}) in {s['seconds']:.2f} s")
+        order = {"async": "asynchronous, random order", "sequential": "sequential sweeps",
+                 "sync": "synchronous"}[s["dynamics"]]
+        starts = (f"{s['n_starts']} random starts" if s["starts"] == "random" else
+                  f"{s['n_starts']} starts at stored patterns with "
+                  f"{study.corruption:.0%} of the spins flipped")
+        merged = ", s and -s counted as one" if s["flip_merged"] else ""
+        txt = (f"sampled search ({order}) on a {kind}: {s['n_attractors']} attractors "
+               f"reached from {starts} ({s['n_unconverged']} unconverged{merged}) in "
+               f"{s['seconds']:.2f} s")
     if "label_counts" in s:
-        c = s["label_counts"]
-        txt += "\nlabels: " + ", ".join(f"{v} {k}" for k, v in c.items())
+        txt += "\nlabels: " + ", ".join(f"{v} {k}" for k, v in s["label_counts"].items())
     return txt
-
-
-def make_figure(result, *, graph_max_neurons: int = 12, title_prefix: str = ""):
-    """Energy vs basin size, with the transition graph beside it for small exact results."""
-    import matplotlib.pyplot as plt
-
-    from esorma.plotting.attractors import plot_energy_vs_basin, plot_transition_graph
-
-    graph = (hasattr(result, "basin_sizes") and result.successors is not None
-             and result.n_neurons <= graph_max_neurons)
-    if graph:
-        fig, (a, b) = plt.subplots(1, 2, figsize=(13.5, 6.0))
-        plot_energy_vs_basin(result, ax=a)
-        plot_transition_graph(result, ax=b)
-    else:
-        fig, a = plt.subplots(figsize=(7.0, 5.0))
-        plot_energy_vs_basin(result, ax=a)
-    if title_prefix:
-        fig.suptitle(title_prefix, fontsize=11)
-    fig.tight_layout()
-    return fig
-
-
-def save(path, net, result, config, seed):
-    from esorma.io import save_result
-
-    return save_result(path, AttractorRun(network=net, result=result), kind="attractors",
-                       config=config, seed=seed)
 
 
 # --------------------------------------------------------------------------- command
 
 
 def run(args) -> int:
-    import matplotlib
+    from esorma.attractors import attractor_study
+    from esorma.cli._common import finish, progress
+    from esorma.plotting.attractors import plot_attractor_study
 
-    matplotlib.use("Agg")
-    from esorma.cli._common import print_json, save_figure
-
-    net, result, config = compute(args)
-    top = config["top"]
-    if args.out is not None:
-        save(args.out, net, result, config, args.seed)
-    if args.fig is not None:
-        save_figure(make_figure(result), args.fig)
-    if args.json:
-        print_json({"config": config, "summary": result.summary(), "attractors": rows(result, top)})
-        return 0
-    if not args.quiet:
-        print(headline(net, result, config))
-        print()
-    print(format_table(result, top))
-    for p, what in ((args.out, "results"), (args.fig, "figure")):
-        if p is not None and not args.quiet:
-            print(f"{what}: {p}")
-    return 0
+    kw = _check_flags(args)
+    say = progress(args)
+    say("finding attractors ...")
+    study = attractor_study(**kw)
+    summary = study.summary()
+    config = {**study.settings(), "top": args.top}
+    text = [headline(study, summary), "", format_table(study, args.top)]
+    return finish(
+        args, study,
+        summary={"config": config, "summary": summary, "attractors": study.rows(args.top)},
+        text=text, draw=plot_attractor_study, config=config, seed=args.seed,
+    )
 
 
 def tour(ctx) -> None:
     """Tour section: exact basins of a 12-neuron Hebb network, then a search at N = 1000."""
-    import argparse
-
     import numpy as np
 
-    from esorma.cli._common import save_figure
-
-    parser = argparse.ArgumentParser()
-    add_arguments(parser)
+    from esorma.attractors import attractor_study
+    from esorma.io import save_result
+    from esorma.plotting import save_figure
+    from esorma.plotting.attractors import plot_attractor_study
 
     # 1. exact: every fixed point (sequential sweeps) and the synchronous basins
-    args = parser.parse_args(["--n", "12", "--patterns", "3", "--method", "exact",
-                              "--dynamics", "sequential", "--seed", str(ctx.seed)])
-    net, seq, _ = compute(args)
-    names = seq.labels.names
+    common = dict(n_neurons=12, n_patterns=3, method="exact", rng=ctx.seed)
+    seq = attractor_study(dynamics="sequential", **common).attractors
     ctx.log(f"N = 12, P = 3 Hebb: {seq.n_fixed_points} fixed points, all found exactly: "
-            + ", ".join(names))
-    args.dynamics = "sync"
-    net, sync, config = compute(args)
+            + ", ".join(seq.labels.names))
+    study = attractor_study(dynamics="sync", **common)
+    sync = study.attractors
     two = int(np.sum(sync.cycle_lengths == 2))
-    lab = sync.labels
-    pat = lab.kind <= 1
+    pat = sync.labels.kind <= 1
     ctx.log(f"synchronous map over all 4096 states: {sync.n_attractors} attractors "
             f"({sync.n_fixed_points} fixed points, {two} two-cycles); basins of the stored "
             f"patterns and their reversals hold {sync.basin_fractions[pat].sum():.1%} of the "
             f"states (sequential sweeps: {seq.basin_fractions[seq.labels.kind <= 1].sum():.1%})")
-    h5 = save(ctx.path("attractors-exact.h5"), net, sync, config, ctx.seed)
-    import matplotlib.pyplot as plt
-
-    from esorma.plotting.attractors import plot_energy_vs_basin, plot_transition_graph
-
-    fig, axes = plt.subplots(1, 3, figsize=(19.0, 6.2))
-    plot_energy_vs_basin(sync, ax=axes[0])
-    plot_transition_graph(sync, ax=axes[1])
-    plot_transition_graph(seq, ax=axes[2])
-    fig.suptitle(f"exact attractors of a 12-neuron Hebb network with P = 3 (seed {ctx.seed})")
-    fig.tight_layout()
-    png = save_figure(fig, ctx.path("attractors-exact.png"))
+    h5 = save_result(ctx.path("attractors-exact.h5"), study, config=study.settings(),
+                     seed=ctx.seed)
+    png = save_figure(plot_attractor_study(study), ctx.path("attractors-exact.png"))
     ctx.log(f"wrote {h5.name} and {png.name}")
 
     # 2. sampled: N = 1000, P = 10, random starts
-    args = parser.parse_args(["--n", "1000", "--patterns", "10", "--method", "sampled",
-                              "--starts", "800", "--seed", str(ctx.seed)])
-    net2, samp, config2 = compute(args)
+    big = attractor_study(n_neurons=1000, n_patterns=10, method="sampled", n_starts=800,
+                          rng=ctx.seed)
+    samp = big.attractors
     c = samp.labels.counts()
     frac_pat = float(samp.fractions[samp.labels.kind == 0].sum())
     frac_mix = float(samp.fractions[samp.labels.kind == 2].sum())
@@ -389,8 +270,9 @@ def tour(ctx) -> None:
             f"s -> -s; {c['pattern']} stored patterns (basin fraction {frac_pat:.2f}), "
             f"{c['mixture']} odd mixtures ({frac_mix:.2f}), {c['spurious']} spurious; "
             f"{samp.seconds:.1f} s")
-    h5b = save(ctx.path("attractors-sampled.h5"), net2, samp, config2, ctx.seed)
-    pngb = save_figure(make_figure(samp), ctx.path("attractors-sampled.png"))
+    h5b = save_result(ctx.path("attractors-sampled.h5"), big, config=big.settings(),
+                      seed=ctx.seed)
+    pngb = save_figure(plot_attractor_study(big), ctx.path("attractors-sampled.png"))
     ctx.log(f"wrote {h5b.name} and {pngb.name}")
     ctx.record(
         exact_n_fixed_points=seq.n_fixed_points,

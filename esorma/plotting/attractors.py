@@ -2,7 +2,9 @@
 
 Every function imports matplotlib lazily, takes ``ax=None`` (a new figure is made) and returns
 the axes. They accept the results of :func:`esorma.attractors.exact_basins` and (for the
-energy plot) :func:`esorma.attractors.sample_attractors`.
+energy plot) :func:`esorma.attractors.sample_attractors`. :func:`plot_attractor_study` draws
+the whole figure of an :class:`esorma.attractors.AttractorStudy` (``esorma attractors
+--figure``).
 """
 
 from __future__ import annotations
@@ -11,7 +13,12 @@ import numpy as np
 
 from esorma.plotting._common import _axes
 
-__all__ = ["plot_energy_vs_basin", "plot_transition_graph", "radial_tree_layout"]
+__all__ = [
+    "plot_energy_vs_basin",
+    "plot_transition_graph",
+    "radial_tree_layout",
+    "plot_attractor_study",
+]
 
 # colours of the label kinds (pattern, reversed, mixture, spurious) and of unlabelled states
 _KIND_COLOURS = ("tab:blue", "tab:cyan", "tab:orange", "0.55")
@@ -247,3 +254,49 @@ def plot_transition_graph(result, ax=None, *, max_nodes: int = 4096, title: str 
         fontsize=9,
     )
     return ax
+
+
+def plot_attractor_study(study, *, graph_max_neurons: int = 12):
+    """The figure of an attractor study: energy against basin size, and the transition graph.
+
+    The transition graph is drawn as a second panel for exact results of at most
+    ``graph_max_neurons`` neurons (their graph was kept); otherwise the figure has one panel.
+
+    Parameters
+    ----------
+    study : esorma.attractors.AttractorStudy
+    graph_max_neurons : int
+        Largest N whose transition graph is drawn (default 12: 4096 states).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from esorma.attractors import attractor_study
+    >>> fig = plot_attractor_study(attractor_study(n_neurons=8, n_patterns=2, rng=0))
+    >>> len(fig.axes)
+    2
+    """
+    import matplotlib.pyplot as plt
+
+    res = getattr(study, "attractors", None)
+    if res is None or not hasattr(study, "network"):
+        raise TypeError(f"study must be an AttractorStudy; got {type(study).__name__}")
+    graph = (_is_exact(res) and res.successors is not None
+             and res.n_neurons <= graph_max_neurons)
+    if graph:
+        fig, (a, b) = plt.subplots(1, 2, figsize=(13.5, 6.0))
+        plot_energy_vs_basin(res, ax=a)
+        plot_transition_graph(res, ax=b)
+    else:
+        fig, a = plt.subplots(figsize=(7.0, 5.0))
+        plot_energy_vs_basin(res, ax=a)
+    seed = "" if study.seed is None else f", seed {study.seed}"
+    fig.suptitle(f"attractors of a {study.network_description}, N = {study.n_neurons} "
+                 f"({study.method}, {study.dynamics}{seed})", fontsize=11)
+    fig.tight_layout()
+    return fig

@@ -133,11 +133,12 @@ def test_given_starts_and_unconverged():
     assert np.all(res.attractors[:, 0] == 1)
 
 
-def test_save_and_load_round_trip(tmp_path):
+def test_save_and_load_round_trip(tmp_path, roundtrip):
     from esorma.io import load_result, save_result
 
     net = Hopfield.from_patterns(random_patterns(3, 100, rng=1))
     res = sample_attractors(net, 50, rng=2)
+    roundtrip(res)
     back = load_result(save_result(tmp_path / "s.h5", res, seed=2))
     assert np.array_equal(back.counts, res.counts)
     assert back.labels.names == res.labels.names
