@@ -65,6 +65,7 @@ def build_parsers():
         ),
         epilog="commands:\n" + "\n".join(lines) + "\n\nRun 'esorma COMMAND --help' for details.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
     )
     from importlib import metadata
 
@@ -82,6 +83,7 @@ def build_parsers():
             description=_wrap(getattr(m, "DESCRIPTION", None) or m.HELP),
             epilog=_epilog(getattr(m, "EXAMPLES", [])),
             formatter_class=argparse.RawDescriptionHelpFormatter,
+            allow_abbrev=False,  # a removed flag must not live on as a prefix of a new one
         )
         m.add_arguments(p)
         p.set_defaults(_run=m.run, _check_outputs=getattr(m, "CHECK_OUTPUTS", True))

@@ -75,3 +75,10 @@ def test_tour_refuses_a_folder_that_is_a_file(tmp_path, monkeypatch, capsys):
     (tmp_path / "t").write_text("x")
     assert main(["tour", "--dir", "t", "--only", "phase-diagram"]) == 2
     assert "--dir" in capsys.readouterr().err
+
+
+def test_flags_are_not_abbreviated(capsys):
+    """A removed flag (``--fig``) must not live on as a prefix of a new one (``--figure``)."""
+    with pytest.raises(SystemExit):
+        main(["phase-diagram", "--fig", "x.png"])
+    assert "unrecognized arguments: --fig" in capsys.readouterr().err
