@@ -24,7 +24,7 @@ from esorma._validation import (
     check_thresholds,
 )
 
-__all__ = ["Hopfield"]
+__all__ = ["Hopfield", "as_network"]
 
 
 @summarized
@@ -235,10 +235,66 @@ class Hopfield:
         return run(self, states, **kwargs)
 
 
-def as_network(net_or_J, theta=None) -> Hopfield:
-    """A :class:`Hopfield` from a network (returned as is) or a raw coupling matrix."""
-    if isinstance(net_or_J, Hopfield):
+def as_network(network, theta=None) -> Hopfield:
+    """The :class:`Hopfield` network behind ``network``: the one argument form of esorma.
+
+    Every public function that takes a network accepts the same three forms:
+
+    * a :class:`Hopfield` (returned as is);
+    * any object with a ``to_network()`` method returning one (e.g. a
+      :class:`esorma.thermo.BoltzmannMachine`);
+    * a square coupling matrix ``J`` (array_like (N, N)), with thresholds ``theta``
+      (default 0).
+
+    Parameters
+    ----------
+    network : Hopfield, object with ``to_network()``, or array_like (N, N)
+    theta : array_like, shape (N,), optional
+        Thresholds, only with a raw coupling matrix (a network has its own).
+
+    Returns
+    -------
+    Hopfield
+
+    Raises
+    ------
+    TypeError
+        ``network`` is none of the three forms (or ``to_network()`` returns no Hopfield).
+    ValueError
+        ``theta`` given together with a network, or a matrix that is not square and finite.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> net = as_network(np.array([[0.0, 1.0], [1.0, 0.0]]), theta=[0.1, 0.0])
+    >>> net.n_neurons, net.theta.tolist()
+    (2, [0.1, 0.0])
+    >>> as_network(net) is net
+    True
+    >>> from esorma.thermo import BoltzmannMachine
+    >>> as_network(BoltzmannMachine(net.J)).n_neurons    # anything with to_network()
+    2
+    """
+    if isinstance(network, Hopfield):
         if theta is not None:
             raise ValueError("theta must be None when a network is given (it has its own)")
-        return net_or_J
-    return Hopfield(net_or_J, theta=theta)
+        return network
+    to_network = getattr(network, "to_network", None)
+    if callable(to_network):
+        if theta is not None:
+            raise ValueError(
+                f"theta must be None when a {type(network).__name__} is given (it has its own)"
+            )
+        net = to_network()
+        if not isinstance(net, Hopfield):
+            raise TypeError(
+                f"network: {type(network).__name__}.to_network() must return an esorma.Hopfield; "
+                f"got {type(net).__name__}"
+            )
+        return net
+    if network is None or isinstance(network, (str, bytes, dict)):
+        raise TypeError(
+            "network must be an esorma.Hopfield, an object with to_network() or a square "
+            f"coupling matrix; got {type(network).__name__}"
+        )
+    return Hopfield(network, theta=theta)

@@ -181,3 +181,39 @@ def test_empty_patterns_and_dependent_patterns():
         hebb(np.zeros((0, 5)))
     with pytest.warns(RuntimeWarning, match="linearly dependent"):
         pseudo_inverse(random_patterns(10, 5, rng=0))
+
+
+def test_as_network_accepts_a_network_an_array_or_to_network():
+    from esorma.networks import as_network
+    from esorma.thermo import BoltzmannMachine
+
+    net = Hopfield.from_patterns(random_patterns(2, 12, rng=0))
+    assert as_network(net) is net
+    J = net.couplings
+    raw = as_network(J, theta=np.full(12, 0.1))
+    assert raw.n_neurons == 12 and np.all(raw.theta == 0.1)
+    bm = BoltzmannMachine(J, np.full(12, 0.2))
+    via = as_network(bm)
+    np.testing.assert_array_equal(via.J, J)
+    np.testing.assert_array_equal(via.theta, bm.theta)
+
+    class Wrapper:  # any object with to_network()
+        def to_network(self):
+            return net
+
+    assert as_network(Wrapper()) is net
+    with pytest.raises(ValueError, match="theta must be None"):
+        as_network(net, theta=np.zeros(12))
+    with pytest.raises(ValueError, match="theta must be None"):
+        as_network(bm, theta=np.zeros(12))
+
+    class Broken:
+        def to_network(self):
+            return J
+
+    with pytest.raises(TypeError, match=r"to_network\(\) must return an esorma.Hopfield"):
+        as_network(Broken())
+    with pytest.raises(TypeError, match="network must be an esorma.Hopfield"):
+        as_network(None)
+    with pytest.raises(ValueError, match="square"):
+        as_network(np.ones((2, 3)))

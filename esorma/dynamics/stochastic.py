@@ -13,7 +13,6 @@ Temperature units (``DESIGN.md``): Glauber ``P(s_i = +1) = 1 / (1 + exp(−2 h_i
 from __future__ import annotations
 
 import time
-import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,15 +24,28 @@ from esorma._validation import (
     check_int,
     check_memory,
     check_real,
-    check_spins,
     spawn_seeds,
 )
 from esorma.dynamics import _stochastic_kernels as _k
+from esorma.dynamics._common import (
+    LOW_RANK_MAX_PATTERNS,
+    ORDERS,
+    PATHS,
+    UPDATES,
+    chain_arrays,
+    initial_states,
+    network_tuple,
+    resolve_path,
+    flip_table,
+)
 from esorma.dynamics.observables import Estimate, estimate
+from esorma.networks import as_network
 
 __all__ = [
-    "RULES",
+    "UPDATES",
     "ORDERS",
+    "PATHS",
+    "LOW_RANK_MAX_PATTERNS",
     "SamplingResult",
     "sample",
     "glauber",
@@ -42,142 +54,8 @@ __all__ = [
     "annealing_schedule",
 ]
 
-RULES = {"glauber": _k.GLAUBER, "metropolis": _k.METROPOLIS}
-"""Single-spin update rules: name -> kernel code."""
-
-ORDERS = {
-    "random": _k.ORDER_PERMUTATION,
-    "sequential": _k.ORDER_SEQUENTIAL,
-    "uniform": _k.ORDER_UNIFORM,
-    "permutation": _k.ORDER_PERMUTATION,
-}
-"""Asynchronous update orders, as in :func:`esorma.dynamics.run`: ``"random"`` = a fresh random
-permutation per sweep (``"permutation"`` is an alias), ``"sequential"`` = 0..N−1, and
-``"uniform"`` = N sites drawn uniformly with replacement per sweep."""
-
-
-def _as_net(network):
-    """``as_network`` that also accepts objects with ``to_network()`` (e.g. a
-    :class:`esorma.thermo.BoltzmannMachine`)."""
-    from esorma.networks import as_network
-
-    to_network = getattr(network, "to_network", None)
-    if callable(to_network):
-        network = to_network()
-    return as_network(network)
-
-PATHS = ("auto", "dense", "low_rank")
-
-#: ``path="auto"`` uses the low-rank Hebb path up to this many patterns.
-LOW_RANK_MAX_PATTERNS = 32
-
 
 # --------------------------------------------------------------------------- preparation
-
-
-def _resolve_path(net, path: str) -> bool:
-    check_choice(path, "path", PATHS)
-    if path == "low_rank":
-        if not net._low_rank:
-            raise ValueError(
-                "path='low_rank' needs a Hebb network with its patterns "
-                "(Hopfield.from_patterns(xi, rule='hebb')); use path='dense' or 'auto'"
-            )
-        return True
-    if path == "dense":
-        return False
-    return bool(net._low_rank and net.n_patterns <= LOW_RANK_MAX_PATTERNS)
-
-
-_CACHE = weakref.WeakKeyDictionary()
-
-
-def _dense_info(net):
-    """(max_i Σ_{j≠i} |J_ij|, max |J_ii|, Jt as int8 if every count fits else Jt), computed
-    once per network (networks are immutable) and only for integer couplings."""
-    info = _CACHE.get(net)
-    if info is None:
-        J = net.J
-        diag = np.abs(np.diagonal(J).astype(np.int64))
-        rows = np.abs(J).sum(axis=1, dtype=np.int64) - diag
-        narrow = net._Jt
-        if J.dtype != np.int8 and int(np.abs(net._Jt).max()) <= 127:
-            narrow = net._Jt.astype(np.int8)  # half the memory traffic per flip
-        info = (int(rows.max()), int(diag.max()), narrow)
-        _CACHE[net] = info
-    return info
-
-
-def _alignment_bound(net, low_rank: bool) -> int:
-    """Largest ``|a|`` of the integer alignment (see the kernels) of this network."""
-    if low_rank:
-        return net.n_patterns * (net.n_neurons + 1)
-    return _dense_info(net)[0]
-
-
-def _field_dtype(net, low_rank: bool = False):
-    if low_rank:
-        return np.int64  # fields are not kept
-    if not net.is_integer:
-        return np.float64
-    bound, dmax, _ = _dense_info(net)
-    return np.int32 if 2 * (bound + dmax) + 2 < np.iinfo(np.int32).max else np.int64
-
-
-_TABLE_MAX = 1 << 20
-_TABLE_CUT = 20.0  # exp(-2 * 20) = 4e-18: clipped probabilities are below double resolution
-
-
-def flip_table(net, low_rank: bool, temperatures: np.ndarray, rule: str) -> np.ndarray:
-    """Flip probabilities by integer alignment, or an empty array when ``exp`` must be used.
-
-    A table applies when the alignments are integers (integer couplings or the low-rank
-    Hebb path), θ = 0, and the temperature is one constant T > 0.
-    """
-    empty = np.zeros(0)
-    if not (low_rank or net.is_integer) or np.any(net.theta != 0):
-        return empty
-    t = float(temperatures[0])
-    if t <= 0 or np.any(temperatures != t):
-        return empty
-    c = 1.0 / net.n_neurons if low_rank else float(net.scale)
-    k = min(_alignment_bound(net, low_rank), int(np.ceil(_TABLE_CUT * t / c)))
-    if 2 * k + 1 > _TABLE_MAX:
-        return empty
-    a = np.arange(-k, k + 1, dtype=np.float64)
-    if rule == "glauber":
-        with np.errstate(over="ignore"):
-            return 1.0 / (1.0 + np.exp(2.0 * c * a / t))
-    return np.minimum(1.0, np.exp(np.minimum(-2.0 * c * a / t, 0.0)))
-
-
-def _network_tuple(net, low_rank: bool, table=None):
-    """(Jt, diag, xi_t, theta, scale, low_rank, table) and the raw-field dtype."""
-    n = net.n_neurons
-    if net.patterns is not None:
-        xi_t = np.ascontiguousarray(net.patterns.T)
-    else:
-        xi_t = np.zeros((n, 0), dtype=np.int8)
-    hdt = _field_dtype(net, low_rank)
-    diag = np.ascontiguousarray(np.diagonal(net.J)).astype(hdt)
-    jt = _dense_info(net)[2] if (net.is_integer and not low_rank) else net._Jt
-    table = np.zeros(0) if table is None else table
-    return (jt, diag, xi_t, net.theta, float(net.scale), bool(low_rank), table), hdt
-
-
-def _chain_arrays(net, batch, low_rank: bool, hdt, seeds):
-    """(s, h, M, seeds, flips) for a validated batch (copied)."""
-    b, n = batch.shape
-    s = batch.copy()
-    if low_rank:
-        h = np.zeros((b, 0), dtype=hdt)
-        M = (s.astype(np.int64) @ net.patterns.T.astype(np.int64)).astype(np.int64)
-        M = np.ascontiguousarray(M)
-    else:
-        check_memory(b * n * np.dtype(hdt).itemsize, f"local fields of {b} chains × {n} spins")
-        h = np.ascontiguousarray(net.raw_fields(s)).astype(hdt)
-        M = np.zeros((b, 0), dtype=np.int64)
-    return (s, h, M, np.asarray(seeds, dtype=np.int64), np.zeros(b, dtype=np.int64))
 
 
 def _final_energies(nt, chains) -> np.ndarray:
@@ -222,21 +100,6 @@ def _temperature_schedule(temperature, n_sweeps, name="temperature") -> np.ndarr
     return np.ascontiguousarray(arr)
 
 
-def _initial_states(states, n_chains, n, rng, name="states"):
-    if states is None:
-        b = 1 if n_chains is None else check_int(n_chains, "n_chains", minimum=1)
-        return (2 * rng.integers(0, 2, size=(b, n), dtype=np.int8) - 1).astype(np.int8)
-    batch, _ = check_spins(states, name, n=n)
-    if n_chains is not None and check_int(n_chains, "n_chains", minimum=1) != batch.shape[0]:
-        if batch.shape[0] != 1:
-            raise ValueError(
-                f"n_chains must match the number of given states ({batch.shape[0]}) or be None; "
-                f"got {n_chains}"
-            )
-        batch = np.repeat(batch, n_chains, axis=0)
-    return np.ascontiguousarray(batch)
-
-
 # --------------------------------------------------------------------------- results
 
 
@@ -273,7 +136,9 @@ class SamplingResult:
     cpu_seconds : float
         Process CPU time of the compiled run (all threads; on a shared machine
         ``n_updates / cpu_seconds`` is the rate per fully available core).
-    rule, mode, order, path : str
+    update, mode, order, path : str
+        The update rule (``"glauber"``/``"metropolis"``), ``"async"``/``"sync"``, the
+        order and the field path.
     burn_in, thin : int
     seeds : ndarray, shape (C,)
         The per-chain seeds drawn from ``rng``.
@@ -292,7 +157,7 @@ class SamplingResult:
     n_updates: int
     seconds: float
     cpu_seconds: float
-    rule: str
+    update: str
     mode: str
     order: str
     path: str
@@ -365,7 +230,7 @@ def sample(
     n_sweeps: int | None = None,
     states=None,
     n_chains: int | None = None,
-    rule: str = "glauber",
+    update: str = "glauber",
     mode: str = "async",
     order: str = "random",
     burn_in: int = 0,
@@ -378,7 +243,7 @@ def sample(
 
     Parameters
     ----------
-    network : Hopfield, BoltzmannMachine or array_like (N, N)
+    network : Hopfield, object with ``to_network()`` (a BoltzmannMachine), or array_like (N, N)
         A network, an object with ``to_network()``, or raw couplings (θ = 0).
     temperature : float or array_like, shape (n_sweeps,)
         ``T >= 0``; an array gives one temperature per sweep (annealing). ``T = 0`` is the
@@ -391,8 +256,9 @@ def sample(
         Initial states (not modified); default random. One state with ``n_chains`` is copied.
     n_chains : int, optional
         Number of chains when ``states`` is None (default 1).
-    rule : {"glauber", "metropolis"}
-        Heat bath ``P(flip) = 1/(1 + exp(2 s_i h_i / T))`` or ``min(1, exp(−2 s_i h_i / T))``.
+    update : {"glauber", "metropolis"}
+        The single-spin update rule (not a learning rule): heat bath
+        ``P(flip) = 1/(1 + exp(2 s_i h_i / T))`` or Metropolis ``min(1, exp(−2 s_i h_i / T))``.
     mode : {"async", "sync"}
         Single-spin updates, or synchronous (Little) updates of all spins (Glauber only).
     order : {"random", "sequential", "uniform", "permutation"}
@@ -438,21 +304,21 @@ def sample(
     >>> round(res.estimate("overlap", pattern=0).mean, 2)  # m = tanh(m / 0.5) = 0.957
     0.96
     """
-    net = _as_net(network)
+    net = as_network(network)
     temps = _temperature_schedule(temperature, n_sweeps)
     n_sweeps = temps.size
-    check_choice(rule, "rule", tuple(RULES))
+    check_choice(update, "update", tuple(UPDATES))
     check_choice(mode, "mode", ("async", "sync"))
     check_choice(order, "order", tuple(ORDERS))
-    if mode == "sync" and rule != "glauber":
-        raise ValueError("rule must be 'glauber' for mode='sync' (synchronous Little dynamics); "
-                         f"got rule={rule!r}")
+    if mode == "sync" and update != "glauber":
+        raise ValueError("update must be 'glauber' for mode='sync' (synchronous Little "
+                         f"dynamics); got update={update!r}")
     burn_in = check_int(burn_in, "burn_in", minimum=0, maximum=n_sweeps)
     thin = check_int(thin, "thin", minimum=1)
-    low_rank = _resolve_path(net, path)
+    low_rank = resolve_path(net, path)
     rng = as_rng(rng)
     n = net.n_neurons
-    batch = _initial_states(states, n_chains, n, rng)
+    batch = initial_states(states, n_chains, n, rng)
     c = batch.shape[0]
     n_meas = (n_sweeps - burn_in) // thin
     p = net.n_patterns
@@ -462,8 +328,8 @@ def sample(
     check_memory(n_meas * c * (16 + 8 * p), f"{n_meas} measurements of {c} chains",
                  hint="raise thin")
     seeds = spawn_seeds(rng, c)
-    nt, hdt = _network_tuple(net, low_rank, flip_table(net, low_rank, temps, rule))
-    chains = _chain_arrays(net, batch, low_rank, hdt, seeds)
+    nt, hdt = network_tuple(net, low_rank, flip_table(net, low_rank, temps, update))
+    chains = chain_arrays(net, batch, low_rank, hdt, seeds)
     group = 2 if c % 2 == 0 else 1
     out = (
         np.zeros((n_meas, c)),
@@ -473,7 +339,7 @@ def sample(
         np.zeros((n_meas if record_samples else 0, c, n), dtype=np.int8),
     )
     cfg = np.array(
-        [RULES[rule], ORDERS[order], int(mode == "sync"), burn_in, thin, group,
+        [UPDATES[update], ORDERS[order], int(mode == "sync"), burn_in, thin, group,
          int(record_samples)], dtype=np.int64,
     )
     t0, c0 = time.perf_counter(), time.process_time()
@@ -495,7 +361,7 @@ def sample(
         n_updates=n_updates,
         seconds=seconds,
         cpu_seconds=cpu_seconds,
-        rule=rule,
+        update=update,
         mode=mode,
         order=order,
         path="low_rank" if low_rank else "dense",
@@ -506,7 +372,7 @@ def sample(
 
 
 def glauber(network, temperature, **kwargs) -> SamplingResult:
-    """Glauber (heat-bath) dynamics: :func:`sample` with ``rule="glauber"``.
+    """Glauber (heat-bath) dynamics: :func:`sample` with ``update="glauber"``.
 
     Examples
     --------
@@ -516,11 +382,11 @@ def glauber(network, temperature, **kwargs) -> SamplingResult:
     >>> round(float(res.estimate("energy").mean), 1)  # exact: -tanh(1) = -0.76
     -0.8
     """
-    return sample(network, temperature, rule="glauber", **kwargs)
+    return sample(network, temperature, update="glauber", **kwargs)
 
 
 def metropolis(network, temperature, **kwargs) -> SamplingResult:
-    """Metropolis dynamics: :func:`sample` with ``rule="metropolis"`` (asynchronous only).
+    """Metropolis dynamics: :func:`sample` with ``update="metropolis"`` (asynchronous only).
 
     Examples
     --------
@@ -530,7 +396,7 @@ def metropolis(network, temperature, **kwargs) -> SamplingResult:
     >>> round(float(res.estimate("energy").mean), 1)
     -0.8
     """
-    return sample(network, temperature, rule="metropolis", **kwargs)
+    return sample(network, temperature, update="metropolis", **kwargs)
 
 
 def annealing_schedule(
@@ -573,11 +439,11 @@ def anneal(network, schedule, *, states=None, n_chains=None, **kwargs) -> Sampli
 
     Parameters
     ----------
-    network : Hopfield or array_like (N, N)
+    network : Hopfield, object with ``to_network()``, or array_like (N, N)
     schedule : array_like, shape (n_sweeps,)
         One temperature per sweep (see :func:`annealing_schedule`).
     states, n_chains, **kwargs
-        As for :func:`sample` (``rule``, ``order``, ``thin``, ``path``, ``rng``, ...).
+        As for :func:`sample` (``update``, ``order``, ``thin``, ``path``, ``rng``, ...).
 
     Returns
     -------

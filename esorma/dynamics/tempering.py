@@ -11,15 +11,15 @@ from esorma._results import summarized
 from esorma._validation import as_rng, check_choice, check_int, check_memory, spawn_seeds
 from esorma.dynamics import _stochastic_kernels as _k
 from esorma.dynamics.observables import Estimate, estimate
-from esorma.dynamics.stochastic import (
+from esorma.dynamics._common import (
     ORDERS,
-    RULES,
-    _chain_arrays,
-    _initial_states,
-    _network_tuple,
-    _as_net,
-    _resolve_path,
+    UPDATES,
+    chain_arrays,
+    initial_states,
+    network_tuple,
+    resolve_path,
 )
+from esorma.networks import as_network
 
 __all__ = ["TemperingResult", "parallel_tempering", "temperature_ladder"]
 
@@ -50,7 +50,8 @@ class TemperingResult:
         Single-spin acceptance of each replica (replicas move across temperatures).
     n_updates : int
     seconds : float
-    rule, order, path : str
+    update, order, path : str
+        The update rule (``"glauber"``/``"metropolis"``), the order and the field path.
     exchange_every, burn_in, thin : int
     seeds : ndarray
     """
@@ -68,7 +69,7 @@ class TemperingResult:
     flip_rate: np.ndarray
     n_updates: int
     seconds: float
-    rule: str
+    update: str
     order: str
     path: str
     exchange_every: int
@@ -160,7 +161,7 @@ def parallel_tempering(
     n_sweeps: int,
     n_runs: int = 2,
     states=None,
-    rule: str = "glauber",
+    update: str = "glauber",
     order: str = "random",
     exchange_every: int = 1,
     burn_in: int = 0,
@@ -178,7 +179,7 @@ def parallel_tempering(
 
     Parameters
     ----------
-    network : Hopfield, BoltzmannMachine or array_like (N, N)
+    network : Hopfield, object with ``to_network()`` (a BoltzmannMachine), or array_like (N, N)
         Symmetric couplings (spin glass, Hebb, ...), or an object with ``to_network()``.
     temperatures : array_like, shape (K,)
         At least 2 distinct temperatures > 0 (sorted ascending here).
@@ -187,7 +188,8 @@ def parallel_tempering(
         Independent runs (parallel over runs; an even number also records q between runs).
     states : array_like, shape (N,) or (R·K, N), optional
         Initial states (default random).
-    rule : {"glauber", "metropolis"}
+    update : {"glauber", "metropolis"}
+        The single-spin update rule, as in :func:`esorma.dynamics.stochastic.sample`.
     order : {"random", "sequential", "uniform", "permutation"}
         As in :func:`esorma.dynamics.stochastic.sample` (``"random"``: a fresh permutation
         per sweep; ``"uniform"``: sites with replacement).
@@ -209,28 +211,28 @@ def parallel_tempering(
     >>> res.acceptance_rates.shape, bool(res.acceptance_rates.min() > 0.05)
     ((7,), True)
     """
-    net = _as_net(network)
+    net = as_network(network)
     temps = _check_ladder(temperatures)
     n_sweeps = check_int(n_sweeps, "n_sweeps", minimum=1)
     n_runs = check_int(n_runs, "n_runs", minimum=1)
-    check_choice(rule, "rule", tuple(RULES))
+    check_choice(update, "update", tuple(UPDATES))
     check_choice(order, "order", tuple(ORDERS))
     exchange_every = check_int(exchange_every, "exchange_every", minimum=1)
     burn_in = check_int(burn_in, "burn_in", minimum=0, maximum=n_sweeps)
     thin = check_int(thin, "thin", minimum=1)
-    low_rank = _resolve_path(net, path)
+    low_rank = resolve_path(net, path)
     rng = as_rng(rng)
     n, k_t = net.n_neurons, temps.size
     c = n_runs * k_t
-    batch = _initial_states(states, c, n, rng)
+    batch = initial_states(states, c, n, rng)
     n_meas = (n_sweeps - burn_in) // thin
     p = net.n_patterns
     check_memory(n_meas * c * (16 + 8 * p), f"{n_meas} measurements of {c} replicas",
                  hint="raise thin")
     seeds = spawn_seeds(rng, c)
     run_seeds = spawn_seeds(rng, n_runs)
-    nt, hdt = _network_tuple(net, low_rank)
-    chains = _chain_arrays(net, batch, low_rank, hdt, seeds)
+    nt, hdt = network_tuple(net, low_rank)
+    chains = chain_arrays(net, batch, low_rank, hdt, seeds)
     group = 2 if n_runs % 2 == 0 else 1
     pos = np.tile(np.arange(k_t, dtype=np.int64), n_runs)
     out = (
@@ -243,7 +245,7 @@ def parallel_tempering(
         np.full(n_runs, np.inf),
         np.zeros((n_runs, n), dtype=np.int8),
     )
-    cfg = np.array([RULES[rule], ORDERS[order], 0, burn_in, thin, group, exchange_every,
+    cfg = np.array([UPDATES[update], ORDERS[order], 0, burn_in, thin, group, exchange_every,
                     n_sweeps], dtype=np.int64)
     t0 = time.perf_counter()
     work = n_sweeps * n * c
@@ -268,7 +270,7 @@ def parallel_tempering(
         flip_rate=flips,
         n_updates=n_sweeps * n * c,
         seconds=seconds,
-        rule=rule,
+        update=update,
         order=order,
         path="low_rank" if low_rank else "dense",
         exchange_every=exchange_every,

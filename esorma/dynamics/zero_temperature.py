@@ -70,8 +70,8 @@ def run(
 
     Parameters
     ----------
-    network : Hopfield or array_like (N, N)
-        A network, or raw couplings (then θ = 0).
+    network : Hopfield, object with ``to_network()``, or array_like (N, N)
+        A network (see :func:`esorma.networks.as_network`), or raw couplings (then θ = 0).
     states : array_like, shape (N,) or (B, N)
         Initial ±1 states (not modified).
     mode : {"async", "sync"}

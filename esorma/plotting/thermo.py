@@ -2,7 +2,8 @@
 exact energy and specific heat against T, the overlap distribution P(q).
 
 Every function imports matplotlib lazily, takes ``ax=None`` (a new figure is made) and returns
-the axes; :func:`boltzmann_figure` returns a four-panel figure.
+the axes; :func:`boltzmann_figure` draws the four-panel figure of a
+:class:`esorma.thermo.BoltzmannStudyResult`.
 """
 
 from __future__ import annotations
@@ -109,17 +110,44 @@ def plot_overlap_distribution(thermo, ax=None, *, temperature_indices=None,
     return ax
 
 
-def boltzmann_figure(temperatures, m, m_error, exact_thermo, pq_thermo=None, *,
-                     load: float | None = None, suptitle: str | None = None):
-    """Four panels: m(T) vs theory, exact E(T), exact C(T), exact P(q)."""
+def boltzmann_figure(result, *, suptitle: str | None = None):
+    """The figure of :func:`esorma.thermo.boltzmann_study`: four panels, m(T) against mean-field
+    and replica theory, exact E(T), exact C(T) and exact P(q).
+
+    Parameters
+    ----------
+    result : BoltzmannStudyResult
+    suptitle : str, optional
+        Default: the set-up of the study (sizes, update rule, seed).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from esorma.thermo import boltzmann_study
+    >>> res = boltzmann_study(n_neurons=100, temperatures=[0.5], n_sweeps=10, burn_in=0,
+    ...                       exact_neurons=6, exact_temperatures=[1.0], pq_temperatures=[1.0],
+    ...                       pt_sweeps=10, rng=0)
+    >>> len(boltzmann_figure(res).axes)
+    4
+    """
     import matplotlib.pyplot as plt
 
+    r = result
     fig, axes = plt.subplots(2, 2, figsize=(11, 8.5))
-    plot_magnetisation(temperatures, m, m_error, axes[0, 0], load=load)
-    plot_energy(exact_thermo, axes[0, 1])
-    plot_specific_heat(exact_thermo, axes[1, 0])
-    plot_overlap_distribution(pq_thermo if pq_thermo is not None else exact_thermo, axes[1, 1])
-    if suptitle:
-        fig.suptitle(suptitle)
+    plot_magnetisation(r.temperatures, r.overlap, r.overlap_error, axes[0, 0], load=r.load,
+                       label=f"{r.update.capitalize()} simulation")
+    plot_energy(r.exact, axes[0, 1])
+    plot_specific_heat(r.exact, axes[1, 0])
+    plot_overlap_distribution(r.exact_pq, axes[1, 1])
+    if suptitle is None:
+        suptitle = (f"Hebb N = {r.n_neurons}, P = {r.n_patterns} ({r.update}, {r.n_chains} "
+                    f"chains × {r.n_sweeps} sweeps); exact SK N = {r.exact_neurons}; "
+                    f"seed {r.seed}")
+    fig.suptitle(suptitle)
     fig.tight_layout()
     return fig

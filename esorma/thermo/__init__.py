@@ -1,5 +1,6 @@
 """Thermodynamics of Boltzmann networks: exact enumeration of small networks, mean-field
-retrieval, fully visible Boltzmann machines and restricted Boltzmann machines.
+retrieval, fully visible Boltzmann machines and restricted Boltzmann machines, and the
+Boltzmann-network study of ``esorma boltzmann`` (:func:`boltzmann_study`).
 
 Examples
 --------
@@ -29,8 +30,12 @@ from esorma.thermo.enumeration import (
 )
 from esorma.thermo.mean_field import mean_field_overlap
 from esorma.thermo.rbm import RBM, RBMFitResult, fit_rbm
+from esorma.thermo.study import BOLTZMANN_PRESETS, BoltzmannStudyResult, boltzmann_study
 
 __all__ = [
+    "BOLTZMANN_PRESETS",
+    "BoltzmannStudyResult",
+    "boltzmann_study",
     "MAX_NEURONS",
     "ExactThermo",
     "exact",

@@ -311,7 +311,8 @@ def _fit_exact(d1, d2, iu, n, n_iterations, l2, tol, t0):
     )
 
 
-def _fit_pcd(x, d1, d2, iu, n, n_iterations, lr, l2, n_chains, sweeps, record_every, rng, t0):
+def _fit_pcd(x, d1, d2, iu, n, n_iterations, learning_rate, l2, n_chains, sweeps, record_every,
+             rng, t0):
     from esorma.dynamics.stochastic import glauber
 
     J = np.zeros((n, n))
@@ -334,7 +335,7 @@ def _fit_pcd(x, d1, d2, iu, n, n_iterations, lr, l2, n_chains, sweeps, record_ev
         gJ = d2 - m2 - l2 * J
         np.fill_diagonal(gJ, 0.0)
         gt = m1 - d1
-        step = lr / (1.0 + t / 200.0)
+        step = learning_rate / (1.0 + t / 200.0)
         J = J + step * gJ
         theta = theta + step * gt
         gns.append(float(max(np.abs(gJ[iu]).max(), np.abs(gt).max())))

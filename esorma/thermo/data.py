@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from esorma._validation import as_rng, check_int, check_real
+# The one SK generator lives in esorma.couplings; re-exported here (its historical home).
+from esorma.couplings import sk_couplings
 
 __all__ = [
     "bars_and_stripes",
@@ -56,26 +58,6 @@ def sample_bars_and_stripes(n_samples: int, size: int = 3, *, rng=None) -> np.nd
     return all_[rng.integers(0, all_.shape[0], size=n_samples)]
 
 
-def sk_couplings(n_neurons: int, *, rng=None) -> np.ndarray:
-    """Sherrington–Kirkpatrick couplings: symmetric, ``J_ij ~ N(0, 1/N)``, zero diagonal.
-
-    With these couplings (``E = −Σ_{i<j} J_ij s_i s_j``) the spin-glass transition is at
-    ``T = 1`` and the ground-state energy per spin tends to ``−0.7633`` (Parisi) as N → ∞.
-
-    Examples
-    --------
-    >>> J = sk_couplings(100, rng=0)
-    >>> off = J[np.triu_indices(100, 1)]
-    >>> bool((J == J.T).all()), float(J[0, 0]), round(float(off.std() * 10), 1)
-    (True, 0.0, 1.0)
-    """
-    n = check_int(n_neurons, "n_neurons", minimum=2)
-    rng = as_rng(rng)
-    g = rng.standard_normal((n, n)) / np.sqrt(n)
-    J = np.triu(g, 1)
-    return J + J.T
-
-
 def random_boltzmann_model(
     n_neurons: int, *, coupling_std: float = 0.3, field_std: float = 0.2, rng=None
 ):
@@ -107,7 +89,7 @@ def boltzmann_samples(model, n_samples: int, *, temperature: float = 1.0, rng=No
 
     Parameters
     ----------
-    model : BoltzmannMachine, Hopfield or array_like (N, N)
+    model : BoltzmannMachine, Hopfield, object with ``to_network()``, or array_like (N, N)
     n_samples : int
     temperature : float
         ``T > 0``.
@@ -119,13 +101,13 @@ def boltzmann_samples(model, n_samples: int, *, temperature: float = 1.0, rng=No
     >>> bool(np.all(x[:, 0] == x[:, 1]))   # strongly coupled: aligned with prob 1 − 2e−10
     True
     """
-    from esorma.thermo.boltzmann_machine import BoltzmannMachine
+    from esorma.networks import as_network
     from esorma.thermo.enumeration import exact_distribution
 
+    net = as_network(model)
     n_samples = check_int(n_samples, "n_samples", minimum=1)
     temperature = check_real(temperature, "temperature", minimum=0.0, strict_min=True)
     rng = as_rng(rng)
-    net = model.to_network() if isinstance(model, BoltzmannMachine) else model
     states, p, _ = exact_distribution(net, temperature)
     idx = rng.choice(p.size, size=n_samples, p=p)
     return states[idx]

@@ -15,6 +15,7 @@ import numpy as np
 
 from esorma._results import summarized
 from esorma._validation import check_int, check_memory, format_bytes
+from esorma.networks import as_network
 from esorma.thermo import _kernels as _k
 
 __all__ = [
@@ -83,16 +84,6 @@ class ExactThermo:
     @property
     def n_states(self) -> int:
         return 2**self.n_neurons
-
-
-def _as_net(network):
-    """``as_network`` that also accepts objects with ``to_network()`` (BoltzmannMachine)."""
-    from esorma.networks import as_network
-
-    to_network = getattr(network, "to_network", None)
-    if callable(to_network):
-        network = to_network()
-    return as_network(network)
 
 
 def _check_size(n: int, max_neurons: int, extra_bytes_per_state: int = 0) -> None:
@@ -216,7 +207,7 @@ def exact(
 
     Parameters
     ----------
-    network : Hopfield, BoltzmannMachine or array_like (N, N)
+    network : Hopfield, object with ``to_network()`` (a BoltzmannMachine), or array_like (N, N)
         A network, an object with ``to_network()``, or raw couplings (θ = 0); any real J
         (the energy uses its symmetric part).
     temperatures : float or array_like, shape (K,)
@@ -250,7 +241,7 @@ def exact(
     >>> th.q_values.tolist(), np.round(th.overlap_distribution[0], 3).tolist()  # P(1) = Σ p²
     ([-1.0, 0.0, 1.0], [0.395, 0.21, 0.395])
     """
-    net = _as_net(network)
+    net = as_network(network)
     temps = _check_temperatures(temperatures)
     n = net.n_neurons
     _check_size(n, max_neurons, net.n_patterns)
@@ -359,7 +350,7 @@ def exact_distribution(network, temperature: float, *, max_neurons: int = 20):
     >>> np.round(p, 3).tolist()   # aligned states weigh e / (2e + 2/e)
     [0.44, 0.06, 0.06, 0.44]
     """
-    net = _as_net(network)
+    net = as_network(network)
     temp = float(_check_temperatures(temperature)[0])
     n = net.n_neurons
     _check_size(n, max_neurons)
@@ -382,7 +373,7 @@ def ground_states(network, *, max_neurons: int = MAX_NEURONS, limit: int = 64):
     >>> e0, gs.tolist()
     (-1.0, [[-1, 1], [1, -1]])
     """
-    net = _as_net(network)
+    net = as_network(network)
     _check_size(net.n_neurons, max_neurons)
     limit = check_int(limit, "limit", minimum=1)
     e, _, _, n_free, mirror = _enumerate(net)

@@ -244,7 +244,7 @@ def fit_rbm(
     k = check_int(k, "k", minimum=1)
     n_epochs = check_int(n_epochs, "n_epochs", minimum=0)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
-    lr = check_real(learning_rate, "learning_rate", minimum=0.0, strict_min=True)
+    learning_rate = check_real(learning_rate, "learning_rate", minimum=0.0, strict_min=True)
     mom = check_real(momentum, "momentum", minimum=0.0, maximum=1.0, strict_max=True)
     wd = check_real(weight_decay, "weight_decay", minimum=0.0)
     eval_every = check_int(eval_every, "eval_every", minimum=1)
@@ -289,9 +289,9 @@ def fit_rbm(
             gW = (v0.T @ h0 - vkf.T @ hk) / nb - wd * W
             gb = (v0 - vkf).mean(axis=0)
             gc = (h0 - hk).mean(axis=0)
-            vW = mom * vW + lr * gW
-            vb = mom * vb + lr * gb
-            vc = mom * vc + lr * gc
+            vW = mom * vW + learning_rate * gW
+            vb = mom * vb + learning_rate * gb
+            vc = mom * vc + learning_rate * gc
             W = W + vW
             b = b + vb
             c = c + vc

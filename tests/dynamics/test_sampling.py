@@ -1,5 +1,7 @@
-"""Finite-temperature dynamics: samplers against exact Boltzmann probabilities, retrieval against
-mean-field theory, SK annealing, parallel tempering, reproducibility, bad input."""
+"""Finite-temperature samplers (Glauber, Metropolis, Little): sampled frequencies against exact
+Boltzmann probabilities (chi-square), retrieval against mean-field theory, SK annealing, paths
+and orders, zero temperature, thread reproducibility, bad input, the ``update`` vocabulary and
+the round trip of SamplingResult."""
 
 import numba
 import numpy as np
@@ -7,9 +9,9 @@ import pytest
 from scipy import stats
 
 from esorma import Hopfield
-from esorma.dynamics.observables import estimate, integrated_autocorr_time
+from esorma.dynamics import SamplingResult
 from esorma.dynamics.stochastic import anneal, annealing_schedule, glauber, metropolis, sample
-from esorma.dynamics.tempering import parallel_tempering, temperature_ladder
+from esorma.dynamics.tempering import parallel_tempering
 from esorma.patterns import random_patterns
 from esorma.thermo.data import sk_couplings
 from esorma.thermo.enumeration import (
@@ -48,16 +50,16 @@ def net10():
 
 
 @pytest.mark.parametrize(
-    "rule,order",
+    "update,order",
     [("glauber", "random"), ("glauber", "sequential"), ("glauber", "permutation"),
      ("metropolis", "random")],
 )
-def test_sampled_frequencies_match_exact_boltzmann(net10, rule, order):
+def test_sampled_frequencies_match_exact_boltzmann(net10, update, order):
     # 64 chains × 2000 samples, thinned every 30 sweeps so that successive samples are
     # practically independent (at thin = 10 the energy still has τ_int ≈ 1.05, enough to
     # inflate a ~300-bin chi-square): Pearson chi-square at significance ALPHA.
     res = sample(net10, 1.0, n_sweeps=200 + 2000 * 30, n_chains=64, burn_in=200, thin=30,
-                 rule=rule, order=order, record_samples=True, rng=2024)
+                 update=update, order=order, record_samples=True, rng=2024)
     _, p, _ = exact_distribution(net10, 1.0)
     assert _chi2_pvalue(res.samples, p) > ALPHA
     # power: the same samples are rejected against the distribution at T = 1.3
@@ -69,14 +71,14 @@ def test_sampled_frequencies_match_exact_boltzmann(net10, rule, order):
     assert abs(est.mean - th.energy[0]) < 5 * est.error
 
 
-@pytest.mark.parametrize("rule,path", [("glauber", "dense"), ("glauber", "low_rank"),
+@pytest.mark.parametrize("update,path", [("glauber", "dense"), ("glauber", "low_rank"),
                                        ("metropolis", "low_rank")])
-def test_flip_table_path_matches_exact_boltzmann(rule, path):
+def test_flip_table_path_matches_exact_boltzmann(update, path):
     # Integer Hebb couplings, θ = 0, constant T: the kernels look flip probabilities up in a
     # table instead of calling exp. Same chi-square check at significance ALPHA.
     net = Hopfield.from_patterns(random_patterns(3, 10, rng=21))
     res = sample(net, 0.8, n_sweeps=100 + 2000 * 30, n_chains=64, burn_in=100, thin=30,
-                 rule=rule, path=path, record_samples=True, rng=77)
+                 update=update, path=path, record_samples=True, rng=77)
     _, p, _ = exact_distribution(net, 0.8)
     assert _chi2_pvalue(res.samples, p) > ALPHA
     _, p_wrong, _ = exact_distribution(net, 1.0)
@@ -102,9 +104,9 @@ def test_low_rank_and_dense_paths_give_identical_trajectories(theta):
     xi = random_patterns(3, 300, rng=5)
     net = Hopfield.from_patterns(xi, theta=np.full(300, theta))
     kw = dict(n_sweeps=60, n_chains=4, burn_in=10, thin=5, rng=11)
-    for mode, rule in [("async", "glauber"), ("async", "metropolis"), ("sync", "glauber")]:
-        a = sample(net, 0.8, path="low_rank", mode=mode, rule=rule, **kw)
-        b = sample(net, 0.8, path="dense", mode=mode, rule=rule, **kw)
+    for mode, update in [("async", "glauber"), ("async", "metropolis"), ("sync", "glauber")]:
+        a = sample(net, 0.8, path="low_rank", mode=mode, update=update, **kw)
+        b = sample(net, 0.8, path="dense", mode=mode, update=update, **kw)
         assert a.path == "low_rank" and b.path == "dense"
         np.testing.assert_array_equal(a.states, b.states)
         np.testing.assert_allclose(a.energy, b.energy, rtol=0, atol=1e-9)
@@ -158,37 +160,16 @@ def test_annealing_energies_lie_above_the_exact_ground_energy():
     assert np.any(np.isclose(res.energies, e0))  # 16 slow anneals of 16 spins find it
 
 
-def test_parallel_tempering_finds_exact_ground_state_of_20_spins():
-    J = sk_couplings(20, rng=11)
-    e0, gs = ground_states(J)
-    res = parallel_tempering(J, temperature_ladder(0.2, 2.0, 10), n_sweeps=3000, n_runs=2,
-                             rng=5)
-    assert abs(res.ground_energy - e0) < 1e-9
-    assert any(np.array_equal(res.ground_state, g) for g in gs)
-    rates = res.acceptance_rates
-    assert rates.shape == (9,) and np.all(rates > 0.05) and np.all(rates <= 1)
-
-
-@pytest.mark.parametrize("low_rank", [False, True])
-def test_parallel_tempering_equilibrium_energies(low_rank):
-    # Energies at every temperature of the ladder agree with exact ⟨E⟩ within 5 error bars.
-    if low_rank:
-        net = Hopfield.from_patterns(random_patterns(2, 12, rng=4))
-        path = "low_rank"
-    else:
-        net = Hopfield(sk_couplings(12, rng=4))
-        path = "dense"
-    ladder = temperature_ladder(0.3, 1.5, 6)
-    res = parallel_tempering(net, ladder, n_sweeps=6000, n_runs=4, burn_in=500, thin=2,
-                             path=path, rng=8)
-    assert res.path == path
-    th = exact(net, ladder)
-    for k in range(ladder.size):
-        est = res.estimate("energy", k)
-        assert abs(est.mean - th.energy[k]) < 5 * est.error + 1e-3, (k, est, th.energy[k])
-    q2 = res.estimate("q2", 0).mean
-    pq = th.overlap_distribution[0]
-    assert abs(q2 - (pq * th.q_values**2).sum()) < 0.05
+@pytest.mark.slow
+def test_sk_annealing_large_n_close_to_parisi_energy():
+    # N = 1000, 4000 sweeps (about 5 s): finite-N ground states lie on average ~0.7 N^(-2/3)
+    # = 0.007 above −0.7633, with instance-to-instance spread ~N^(-3/4) ≈ 0.006; slow
+    # annealing reaches within 0.03 of −0.7633. The floor −0.7633 − 0.015 (~2.5σ below the
+    # finite-N mean, more below where annealing stops) is a sanity check, not a bound.
+    n = 1000
+    res = anneal(sk_couplings(n, rng=5), annealing_schedule(2.0, 0.0, 4000), n_chains=4, rng=1)
+    e = res.energies / n
+    assert np.all(e > -0.7633 - 0.015) and np.all(e < -0.7633 + 0.03)
 
 
 def test_replica_overlap_and_observables_shapes():
@@ -212,151 +193,6 @@ def test_zero_temperature_is_deterministic_descent():
     assert np.all(net.is_fixed_point(res.states))
     e = res.energy
     assert np.all(np.diff(e, axis=0) <= 1e-12)  # the energy never rises at T = 0
-
-
-def test_same_seed_same_trajectories_on_1_or_2_threads(monkeypatch):
-    # SERIAL_WORK = 0 forces the parallel kernels even for these small jobs; the serial build
-    # (SERIAL_WORK huge) must give the same answer too.
-    from esorma.dynamics import _stochastic_kernels as _k
-
-    xi = random_patterns(2, 200, rng=0)
-    net = Hopfield.from_patterns(xi)
-    J = sk_couplings(16, rng=2)
-
-    def run_all():
-        a = sample(net, 0.6, n_sweeps=40, n_chains=6, thin=2, path="dense", rng=3)
-        b = sample(net, 0.6, n_sweeps=40, n_chains=6, thin=2, path="low_rank", rng=3)
-        c = parallel_tempering(J, [0.5, 1.0, 2.0], n_sweeps=50, n_runs=4, rng=3)
-        d = exact(J, [0.5, 1.0])
-        return a, b, c, d
-
-    outs = []
-    old = numba.get_num_threads()
-    try:
-        monkeypatch.setattr(_k, "SERIAL_WORK", 0)
-        for threads in (1, min(2, numba.config.NUMBA_NUM_THREADS)):
-            numba.set_num_threads(threads)
-            outs.append(run_all())
-    finally:
-        numba.set_num_threads(old)
-    monkeypatch.setattr(_k, "SERIAL_WORK", 10**18)
-    outs.append(run_all())
-    (a1, b1, c1, d1) = outs[0]
-    for a2, b2, c2, d2 in outs[1:]:
-        np.testing.assert_array_equal(a1.states, a2.states)
-        np.testing.assert_array_equal(a1.q, a2.q)
-        np.testing.assert_array_equal(b1.energy, b2.energy)
-        np.testing.assert_array_equal(c1.states, c2.states)
-        np.testing.assert_array_equal(c1.accepted, c2.accepted)
-        np.testing.assert_array_equal(c1.energy, c2.energy)
-        np.testing.assert_array_equal(d1.log_z, d2.log_z)
-        np.testing.assert_array_equal(d1.overlap_distribution, d2.overlap_distribution)
-    assert not np.array_equal(a1.states, sample(net, 0.6, n_sweeps=40, n_chains=6, rng=4).states)
-
-
-def test_integrated_autocorrelation_time_of_ar1():
-    # AR(1) with φ = 0.9: τ_int = (1 + φ)/(1 − φ) = 19; estimate within 15 %.
-    rng = np.random.default_rng(0)
-    x = np.zeros((40000, 4))
-    e = rng.normal(size=x.shape)
-    for t in range(1, x.shape[0]):
-        x[t] = 0.9 * x[t - 1] + e[t]
-    tau = integrated_autocorr_time(x)
-    assert abs(tau - 19) < 0.15 * 19
-    est = estimate(x)
-    naive = np.sqrt(x.var() / x.size)
-    assert est.error > 4 * naive  # sqrt(19) ≈ 4.4 larger than the naive error bar
-    assert integrated_autocorr_time(rng.normal(size=(5000, 2))) == pytest.approx(1, abs=0.15)
-
-
-def test_annealing_schedules():
-    s = annealing_schedule(2.0, 0.5, 4, kind="geometric")
-    np.testing.assert_allclose(s, [2.0, 2.0 * 0.25 ** (1 / 3), 2.0 * 0.25 ** (2 / 3), 0.5])
-    b = 1 / annealing_schedule(2.0, 0.5, 3, kind="inverse_linear")
-    np.testing.assert_allclose(np.diff(b), [0.75, 0.75])
-    with pytest.raises(ValueError, match="t_end"):
-        annealing_schedule(1.0, 2.0, 10)
-    with pytest.raises(ValueError, match="t_end must be > 0"):
-        annealing_schedule(1.0, 0.0, 10, kind="geometric")
-
-
-def test_bad_input():
-    J = sk_couplings(8, rng=0)
-    with pytest.raises(ValueError, match="temperature must be >= 0"):
-        sample(J, -1.0, n_sweeps=10)
-    with pytest.raises(ValueError, match="finite"):
-        sample(J, float("nan"), n_sweeps=10)
-    with pytest.raises(ValueError, match="non-empty"):
-        sample(J, [], n_sweeps=None)
-    with pytest.raises(ValueError, match=">= 0"):
-        anneal(J, [1.0, -0.5])
-    with pytest.raises(ValueError, match="n_sweeps must be given"):
-        sample(J, 1.0)
-    with pytest.raises(ValueError, match="n_sweeps must equal"):
-        sample(J, [1.0, 0.5], n_sweeps=3)
-    with pytest.raises(ValueError, match="rule must be 'glauber' for mode='sync'"):
-        sample(J, 1.0, n_sweeps=5, mode="sync", rule="metropolis")
-    with pytest.raises(ValueError, match="rule must be one of"):
-        sample(J, 1.0, n_sweeps=5, rule="wolff")
-    with pytest.raises(ValueError, match="path='low_rank' needs a Hebb network"):
-        sample(J, 1.0, n_sweeps=5, path="low_rank")
-    with pytest.raises(ValueError, match="must contain only -1 and \\+1"):
-        sample(J, 1.0, n_sweeps=5, states=np.zeros(8))
-    with pytest.raises(ValueError, match="8 spins"):
-        sample(J, 1.0, n_sweeps=5, states=np.ones(7))
-    with pytest.raises(ValueError, match="burn_in must be"):
-        sample(J, 1.0, n_sweeps=5, burn_in=6)
-    with pytest.raises(TypeError, match="temperature"):
-        sample(J, "hot", n_sweeps=5)
-    with pytest.raises(ValueError, match="at least 2 temperatures"):
-        parallel_tempering(J, [], n_sweeps=10)
-    with pytest.raises(ValueError, match="at least 2 temperatures"):
-        parallel_tempering(J, [1.0], n_sweeps=10)
-    with pytest.raises(ValueError, match="> 0"):
-        parallel_tempering(J, [0.0, 1.0], n_sweeps=10)
-    with pytest.raises(ValueError, match="distinct"):
-        parallel_tempering(J, [1.0, 1.0], n_sweeps=10)
-    res = metropolis(J, 1.0, n_sweeps=3, n_chains=2, rng=0)
-    with pytest.raises(ValueError, match="observable must be one of"):
-        res.estimate("entropy")
-
-
-@pytest.mark.slow
-def test_sk_annealing_large_n_close_to_parisi_energy():
-    # N = 1000, 4000 sweeps (about 5 s): finite-N ground states lie on average ~0.7 N^(-2/3)
-    # = 0.007 above −0.7633, with instance-to-instance spread ~N^(-3/4) ≈ 0.006; slow
-    # annealing reaches within 0.03 of −0.7633. The floor −0.7633 − 0.015 (~2.5σ below the
-    # finite-N mean, more below where annealing stops) is a sanity check, not a bound.
-    n = 1000
-    res = anneal(sk_couplings(n, rng=5), annealing_schedule(2.0, 0.0, 4000), n_chains=4, rng=1)
-    e = res.energies / n
-    assert np.all(e > -0.7633 - 0.015) and np.all(e < -0.7633 + 0.03)
-
-
-# --------------------------------------------------------------------------- review fixes
-
-
-def test_error_bar_and_rhat_see_chains_stuck_in_different_states():
-    # N = 1000 Hebb, P = 3, T = 0.5, 8 random starts: chains fall into different retrieval
-    # states (m ≈ ±0.96 or a mixture/0), so the mean overlap with pattern 0 is meaningless
-    # and the error bar must cover the spread of the chain means; R̂ flags it.
-    xi = random_patterns(3, 1000, rng=0)
-    net = Hopfield.from_patterns(xi)
-    res = glauber(net, 0.5, n_sweeps=300, n_chains=8, burn_in=100, rng=1)
-    x = res.series("overlap", pattern=0)
-    means = x.mean(axis=0)
-    assert means.max() - means.min() > 0.5  # the chains really disagree (seeded)
-    est = res.estimate("overlap", pattern=0)
-    assert est.error >= means.std(ddof=1) / np.sqrt(8) - 1e-12
-    assert est.rhat > 1.05 and not est.reliable
-    # chains started in the same retrieval state agree: R̂ ≈ 1, reliable, small error
-    ok = glauber(net, 0.5, n_sweeps=2000, states=xi[0], n_chains=8, burn_in=100,
-                 rng=1).estimate("overlap", pattern=0)
-    assert ok.rhat < 1.05 and ok.reliable and ok.error < 0.005
-    assert abs(ok.mean - mean_field_overlap(0.5)) < 0.01
-    # one chain: R̂ undefined (NaN), the old rule applies
-    one = estimate(np.random.default_rng(0).normal(size=3000))
-    assert np.isnan(one.rhat) and one.reliable
 
 
 def test_zero_temperature_uses_the_full_field_with_diagonal():
@@ -408,6 +244,57 @@ def test_order_names_mean_what_run_means():
         glauber(J, 1.0, n_sweeps=1, order="shuffled")
 
 
+def test_same_seed_same_trajectories_on_1_or_2_threads(monkeypatch):
+    # SERIAL_WORK = 0 forces the parallel kernels even for these small jobs; the serial build
+    # (SERIAL_WORK huge) must give the same answer too.
+    from esorma.dynamics import _stochastic_kernels as _k
+
+    xi = random_patterns(2, 200, rng=0)
+    net = Hopfield.from_patterns(xi)
+    J = sk_couplings(16, rng=2)
+
+    def run_all():
+        a = sample(net, 0.6, n_sweeps=40, n_chains=6, thin=2, path="dense", rng=3)
+        b = sample(net, 0.6, n_sweeps=40, n_chains=6, thin=2, path="low_rank", rng=3)
+        c = parallel_tempering(J, [0.5, 1.0, 2.0], n_sweeps=50, n_runs=4, rng=3)
+        d = exact(J, [0.5, 1.0])
+        return a, b, c, d
+
+    outs = []
+    old = numba.get_num_threads()
+    try:
+        monkeypatch.setattr(_k, "SERIAL_WORK", 0)
+        for threads in (1, min(2, numba.config.NUMBA_NUM_THREADS)):
+            numba.set_num_threads(threads)
+            outs.append(run_all())
+    finally:
+        numba.set_num_threads(old)
+    monkeypatch.setattr(_k, "SERIAL_WORK", 10**18)
+    outs.append(run_all())
+    (a1, b1, c1, d1) = outs[0]
+    for a2, b2, c2, d2 in outs[1:]:
+        np.testing.assert_array_equal(a1.states, a2.states)
+        np.testing.assert_array_equal(a1.q, a2.q)
+        np.testing.assert_array_equal(b1.energy, b2.energy)
+        np.testing.assert_array_equal(c1.states, c2.states)
+        np.testing.assert_array_equal(c1.accepted, c2.accepted)
+        np.testing.assert_array_equal(c1.energy, c2.energy)
+        np.testing.assert_array_equal(d1.log_z, d2.log_z)
+        np.testing.assert_array_equal(d1.overlap_distribution, d2.overlap_distribution)
+    assert not np.array_equal(a1.states, sample(net, 0.6, n_sweeps=40, n_chains=6, rng=4).states)
+
+
+def test_annealing_schedules():
+    s = annealing_schedule(2.0, 0.5, 4, kind="geometric")
+    np.testing.assert_allclose(s, [2.0, 2.0 * 0.25 ** (1 / 3), 2.0 * 0.25 ** (2 / 3), 0.5])
+    b = 1 / annealing_schedule(2.0, 0.5, 3, kind="inverse_linear")
+    np.testing.assert_allclose(np.diff(b), [0.75, 0.75])
+    with pytest.raises(ValueError, match="t_end"):
+        annealing_schedule(1.0, 2.0, 10)
+    with pytest.raises(ValueError, match="t_end must be > 0"):
+        annealing_schedule(1.0, 0.0, 10, kind="geometric")
+
+
 def test_boltzmann_machine_objects_are_accepted():
     from esorma.thermo.data import random_boltzmann_model
 
@@ -422,10 +309,66 @@ def test_boltzmann_machine_objects_are_accepted():
     np.testing.assert_allclose(p.sum(), 1.0)
 
 
-def test_acceptance_rates_are_nan_when_no_swap_was_tried():
-    J = sk_couplings(10, rng=0)
-    none = parallel_tempering(J, [0.5, 1.0, 2.0], n_sweeps=3, exchange_every=10, rng=0)
-    assert none.attempted.sum() == 0
-    assert none.acceptance_rates.shape == (2,) and np.all(np.isnan(none.acceptance_rates))
-    some = parallel_tempering(J, [0.5, 1.0, 2.0], n_sweeps=20, rng=0)
-    assert np.all(np.isfinite(some.acceptance_rates))
+def test_bad_input():
+    J = sk_couplings(8, rng=0)
+    with pytest.raises(ValueError, match="temperature must be >= 0"):
+        sample(J, -1.0, n_sweeps=10)
+    with pytest.raises(ValueError, match="finite"):
+        sample(J, float("nan"), n_sweeps=10)
+    with pytest.raises(ValueError, match="non-empty"):
+        sample(J, [], n_sweeps=None)
+    with pytest.raises(ValueError, match=">= 0"):
+        anneal(J, [1.0, -0.5])
+    with pytest.raises(ValueError, match="n_sweeps must be given"):
+        sample(J, 1.0)
+    with pytest.raises(ValueError, match="n_sweeps must equal"):
+        sample(J, [1.0, 0.5], n_sweeps=3)
+    with pytest.raises(ValueError, match="update must be 'glauber' for mode='sync'"):
+        sample(J, 1.0, n_sweeps=5, mode="sync", update="metropolis")
+    with pytest.raises(ValueError, match="update must be one of"):
+        sample(J, 1.0, n_sweeps=5, update="wolff")
+    with pytest.raises(ValueError, match="path='low_rank' needs a Hebb network"):
+        sample(J, 1.0, n_sweeps=5, path="low_rank")
+    with pytest.raises(ValueError, match="must contain only -1 and \\+1"):
+        sample(J, 1.0, n_sweeps=5, states=np.zeros(8))
+    with pytest.raises(ValueError, match="8 spins"):
+        sample(J, 1.0, n_sweeps=5, states=np.ones(7))
+    with pytest.raises(ValueError, match="burn_in must be"):
+        sample(J, 1.0, n_sweeps=5, burn_in=6)
+    with pytest.raises(TypeError, match="temperature"):
+        sample(J, "hot", n_sweeps=5)
+    res = metropolis(J, 1.0, n_sweeps=3, n_chains=2, rng=0)
+    with pytest.raises(ValueError, match="observable must be one of"):
+        res.estimate("entropy")
+
+
+def test_update_rules_are_called_update():
+    # `rule` names learning rules only; the single-spin update rule is `update` everywhere.
+    import inspect
+
+    from esorma.dynamics import stochastic, tempering
+
+    J = sk_couplings(8, rng=0)
+    for update in ("glauber", "metropolis"):
+        res = sample(J, 1.0, n_sweeps=3, n_chains=2, update=update, rng=0)
+        assert res.update == update
+        assert tempering.parallel_tempering(J, [0.5, 1.0], n_sweeps=3, update=update,
+                                            rng=0).update == update
+    assert glauber(J, 1.0, n_sweeps=2, rng=0).update == "glauber"
+    assert metropolis(J, 1.0, n_sweeps=2, rng=0).update == "metropolis"
+    assert set(stochastic.UPDATES) == {"glauber", "metropolis"}
+    for fn in (sample, parallel_tempering):
+        assert "rule" not in inspect.signature(fn).parameters
+    with pytest.raises(TypeError, match="rule"):
+        sample(J, 1.0, n_sweeps=3, rule="glauber")
+
+
+def test_sampling_result_roundtrip(roundtrip):
+    xi = random_patterns(2, 40, rng=0)
+    res = sample(Hopfield.from_patterns(xi), 0.8, n_sweeps=20, n_chains=4, thin=5,
+                 record_samples=True, rng=1)
+    back = roundtrip(res)
+    assert isinstance(back, SamplingResult) and back.overlaps.shape == (4, 4, 2)
+    assert back.estimate("overlap").mean == res.estimate("overlap").mean
+    roundtrip(anneal(sk_couplings(10, rng=0), annealing_schedule(1.0, 0.0, 5), n_chains=3,
+                     rng=0))  # odd chains: q is None; no patterns: overlaps is None

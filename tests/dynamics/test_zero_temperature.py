@@ -1,4 +1,4 @@
-"""Zero-temperature dynamics against brute-force references."""
+"""Zero-temperature dynamics against brute-force references; the round trip of DynamicsResult."""
 
 import numba
 import numpy as np
@@ -128,3 +128,23 @@ def test_bad_arguments(kwargs, err, msg):
     net = Hopfield.from_patterns(random_patterns(2, 10, rng=0))
     with pytest.raises(err, match=msg):
         run(net, np.ones(10), **kwargs)
+
+
+def test_dynamics_result_roundtrip(roundtrip):
+    xi = random_patterns(3, 60, rng=0)
+    net = Hopfield.from_patterns(xi)
+    back = roundtrip(run(net, corrupt(xi, 0.1, rng=1), rng=2))
+    assert back.all_converged and back.seeds.shape == (3,)
+    roundtrip(run(net, xi, order="sequential", max_sweeps=2))  # deterministic: seeds None
+
+
+def test_networks_come_in_every_form():
+    # a Hopfield, a raw coupling matrix and anything with to_network() give the same dynamics
+    from esorma.thermo import BoltzmannMachine
+
+    J = Hopfield.from_patterns(random_patterns(2, 30, rng=3)).couplings
+    s0 = random_patterns(4, 30, rng=4)
+    ref = run(Hopfield(J), s0, rng=5)
+    for form in (J, BoltzmannMachine(J)):
+        np.testing.assert_array_equal(run(form, s0, rng=5).states, ref.states)
+

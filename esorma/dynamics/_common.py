@@ -1,0 +1,158 @@
+"""Preparation shared by the finite-temperature samplers (:mod:`esorma.dynamics.stochastic`) and
+parallel tempering (:mod:`esorma.dynamics.tempering`): names of update rules, orders and field
+paths, the per-network tuples the kernels of :mod:`esorma.dynamics._stochastic_kernels` take,
+the chain arrays, the initial states and the flip tables. The module is private (names without
+an underscore here are shared by the two public modules, not public API); no printing.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+import numpy as np
+
+from esorma._validation import check_choice, check_int, check_memory, check_spins
+from esorma.dynamics import _stochastic_kernels as _k
+
+UPDATES = {"glauber": _k.GLAUBER, "metropolis": _k.METROPOLIS}
+"""Single-spin update rules (the ``update`` argument): name -> kernel code."""
+
+ORDERS = {
+    "random": _k.ORDER_PERMUTATION,
+    "sequential": _k.ORDER_SEQUENTIAL,
+    "uniform": _k.ORDER_UNIFORM,
+    "permutation": _k.ORDER_PERMUTATION,
+}
+"""Asynchronous update orders, as in :func:`esorma.dynamics.run`: ``"random"`` = a fresh random
+permutation per sweep (``"permutation"`` is an alias), ``"sequential"`` = 0..N−1, and
+``"uniform"`` = N sites drawn uniformly with replacement per sweep."""
+
+
+PATHS = ("auto", "dense", "low_rank")
+
+#: ``path="auto"`` uses the low-rank Hebb path up to this many patterns.
+LOW_RANK_MAX_PATTERNS = 32
+
+
+# --------------------------------------------------------------------------- preparation
+
+
+def resolve_path(net, path: str) -> bool:
+    check_choice(path, "path", PATHS)
+    if path == "low_rank":
+        if not net._low_rank:
+            raise ValueError(
+                "path='low_rank' needs a Hebb network with its patterns "
+                "(Hopfield.from_patterns(xi, rule='hebb')); use path='dense' or 'auto'"
+            )
+        return True
+    if path == "dense":
+        return False
+    return bool(net._low_rank and net.n_patterns <= LOW_RANK_MAX_PATTERNS)
+
+
+_CACHE = weakref.WeakKeyDictionary()
+
+
+def dense_info(net):
+    """(max_i Σ_{j≠i} |J_ij|, max |J_ii|, Jt as int8 if every count fits else Jt), computed
+    once per network (networks are immutable) and only for integer couplings."""
+    info = _CACHE.get(net)
+    if info is None:
+        J = net.J
+        diag = np.abs(np.diagonal(J).astype(np.int64))
+        rows = np.abs(J).sum(axis=1, dtype=np.int64) - diag
+        narrow = net._Jt
+        if J.dtype != np.int8 and int(np.abs(net._Jt).max()) <= 127:
+            narrow = net._Jt.astype(np.int8)  # half the memory traffic per flip
+        info = (int(rows.max()), int(diag.max()), narrow)
+        _CACHE[net] = info
+    return info
+
+
+def alignment_bound(net, low_rank: bool) -> int:
+    """Largest ``|a|`` of the integer alignment (see the kernels) of this network."""
+    if low_rank:
+        return net.n_patterns * (net.n_neurons + 1)
+    return dense_info(net)[0]
+
+
+def field_dtype(net, low_rank: bool = False):
+    if low_rank:
+        return np.int64  # fields are not kept
+    if not net.is_integer:
+        return np.float64
+    bound, dmax, _ = dense_info(net)
+    return np.int32 if 2 * (bound + dmax) + 2 < np.iinfo(np.int32).max else np.int64
+
+
+_TABLE_MAX = 1 << 20
+_TABLE_CUT = 20.0  # exp(-2 * 20) = 4e-18: clipped probabilities are below double resolution
+
+
+def flip_table(net, low_rank: bool, temperatures: np.ndarray, update: str) -> np.ndarray:
+    """Flip probabilities by integer alignment, or an empty array when ``exp`` must be used.
+
+    A table applies when the alignments are integers (integer couplings or the low-rank
+    Hebb path), θ = 0, and the temperature is one constant T > 0.
+    """
+    empty = np.zeros(0)
+    if not (low_rank or net.is_integer) or np.any(net.theta != 0):
+        return empty
+    t = float(temperatures[0])
+    if t <= 0 or np.any(temperatures != t):
+        return empty
+    c = 1.0 / net.n_neurons if low_rank else float(net.scale)
+    k = min(alignment_bound(net, low_rank), int(np.ceil(_TABLE_CUT * t / c)))
+    if 2 * k + 1 > _TABLE_MAX:
+        return empty
+    a = np.arange(-k, k + 1, dtype=np.float64)
+    if update == "glauber":
+        with np.errstate(over="ignore"):
+            return 1.0 / (1.0 + np.exp(2.0 * c * a / t))
+    return np.minimum(1.0, np.exp(np.minimum(-2.0 * c * a / t, 0.0)))
+
+
+def network_tuple(net, low_rank: bool, table=None):
+    """(Jt, diag, xi_t, theta, scale, low_rank, table) and the raw-field dtype."""
+    n = net.n_neurons
+    if net.patterns is not None:
+        xi_t = np.ascontiguousarray(net.patterns.T)
+    else:
+        xi_t = np.zeros((n, 0), dtype=np.int8)
+    hdt = field_dtype(net, low_rank)
+    diag = np.ascontiguousarray(np.diagonal(net.J)).astype(hdt)
+    jt = dense_info(net)[2] if (net.is_integer and not low_rank) else net._Jt
+    table = np.zeros(0) if table is None else table
+    return (jt, diag, xi_t, net.theta, float(net.scale), bool(low_rank), table), hdt
+
+
+def chain_arrays(net, batch, low_rank: bool, hdt, seeds):
+    """(s, h, M, seeds, flips) for a validated batch (copied)."""
+    b, n = batch.shape
+    s = batch.copy()
+    if low_rank:
+        h = np.zeros((b, 0), dtype=hdt)
+        M = (s.astype(np.int64) @ net.patterns.T.astype(np.int64)).astype(np.int64)
+        M = np.ascontiguousarray(M)
+    else:
+        check_memory(b * n * np.dtype(hdt).itemsize, f"local fields of {b} chains × {n} spins")
+        h = np.ascontiguousarray(net.raw_fields(s)).astype(hdt)
+        M = np.zeros((b, 0), dtype=np.int64)
+    return (s, h, M, np.asarray(seeds, dtype=np.int64), np.zeros(b, dtype=np.int64))
+
+
+
+def initial_states(states, n_chains, n, rng, name="states"):
+    if states is None:
+        b = 1 if n_chains is None else check_int(n_chains, "n_chains", minimum=1)
+        return (2 * rng.integers(0, 2, size=(b, n), dtype=np.int8) - 1).astype(np.int8)
+    batch, _ = check_spins(states, name, n=n)
+    if n_chains is not None and check_int(n_chains, "n_chains", minimum=1) != batch.shape[0]:
+        if batch.shape[0] != 1:
+            raise ValueError(
+                f"n_chains must match the number of given states ({batch.shape[0]}) or be None; "
+                f"got {n_chains}"
+            )
+        batch = np.repeat(batch, n_chains, axis=0)
+    return np.ascontiguousarray(batch)
