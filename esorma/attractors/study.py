@@ -206,8 +206,6 @@ def _network(network, n_neurons, n_patterns, load, rule, sk, gen):
                              f"is given); pass one or the other")
         if isinstance(network, (str, os.PathLike)):
             return read_couplings(network), "file", os.fspath(network)
-        if hasattr(network, "to_network") and not isinstance(network, Hopfield):
-            network = network.to_network()
         return as_network(network), "network", None
     n = check_int(12 if n_neurons is None else n_neurons, "n_neurons", minimum=2 if sk else 1)
     if sk:
