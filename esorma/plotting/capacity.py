@@ -1,8 +1,11 @@
 """Figures of capacity studies: m(α) with the replica-symmetric theory, the retrieved fraction,
 α_c(N) with its finite-size extrapolation, and the (α, T) retrieval map.
 
-Every function imports matplotlib lazily, takes ``ax=None`` (a new figure is made) and returns
-the axes; :func:`capacity_figure` returns a figure with the three T = 0 panels.
+Every ``plot_*`` function imports matplotlib lazily, takes ``ax=None`` (a new figure is made)
+and returns the axes. :func:`report_figure` draws a :class:`~esorma.capacity.CapacityReport`
+(the figure of ``esorma capacity --figure``), :func:`theory_figure` a
+:class:`~esorma.capacity.CapacityTheory` (``esorma capacity --theory --figure``), and
+:func:`capacity_figure` the three T = 0 panels of a summary.
 """
 
 from __future__ import annotations
@@ -16,7 +19,10 @@ __all__ = [
     "plot_retrieved_fraction",
     "plot_capacity_scaling",
     "plot_retrieval_map",
+    "plot_theory_overlap",
     "capacity_figure",
+    "report_figure",
+    "theory_figure",
 ]
 
 
@@ -29,8 +35,20 @@ def _theory(alphas, temperature):
         return None, None
 
 
-def plot_overlap_curve(summary, ax=None, *, t_index: int = 0, theory: bool = True):
+def _stored_theory(theory, t):
+    """The RS curve at temperature ``t`` from a CapacityTheory (None when it lacks ``t``)."""
+    temps = np.asarray(theory.temperatures, dtype=float)
+    k = np.nonzero(np.isclose(temps, t))[0]
+    if k.size == 0:
+        return None, None
+    return np.asarray(theory.alphas), np.asarray(theory.overlap)[k[0]]
+
+
+def plot_overlap_curve(summary, ax=None, *, t_index: int = 0, theory=True):
     """Mean final overlap vs load for every N (error bars: standard errors), with the RS m(α).
+
+    ``theory``: True computes the RS m(α) over the loads of the summary, a
+    :class:`~esorma.capacity.CapacityTheory` draws its stored curve, False draws none.
 
     Examples
     --------
@@ -48,10 +66,14 @@ def plot_overlap_curve(summary, ax=None, *, t_index: int = 0, theory: bool = Tru
         ax.errorbar(summary.load[i, ok, t_index], summary.mean_overlap[i, ok, t_index],
                     yerr=summary.sem_overlap[i, ok, t_index], marker="o", ms=3, capsize=2,
                     lw=1, label=f"N = {n}")
-    if theory:
+    if theory is not None and theory is not False:
         lo, hi = float(np.nanmin(summary.load)), float(np.nanmax(summary.load))
-        grid = np.linspace(max(1e-4, lo), hi, 400)
-        m, ac = _theory(grid, t)
+        if theory is True:
+            grid = np.linspace(max(1e-4, lo), hi, 400)
+            m, ac = _theory(grid, t)
+        else:
+            grid, m = _stored_theory(theory, t)
+            ac = float(theory.alpha_c)
         if m is not None:
             ax.plot(grid, m, "k--", lw=1.2, zorder=5,
                     label=f"replica-symmetric m(α), T = {t:g}")
@@ -194,5 +216,91 @@ def capacity_figure(summary, estimate=None, extrapolation=None, *, t_index: int 
         plot_capacity_scaling(estimate, extrapolation, axes[2])
     else:
         axes[2].set_axis_off()
+    fig.tight_layout()
+    return fig
+
+
+def plot_theory_overlap(theory, ax=None):
+    """The RS retrieval overlap m(α) of a :class:`~esorma.capacity.CapacityTheory`, one curve
+    per temperature, with α_c (T = 0) and the literature band of simulated α_c."""
+    from esorma.capacity import LITERATURE_ALPHA_C
+
+    ax = _axes(ax)
+    for k, t in enumerate(np.asarray(theory.temperatures, dtype=float)):
+        ax.plot(theory.alphas, theory.overlap[k], lw=1.5, label=f"RS m(α), T = {t:g}")
+    ax.axvline(theory.alpha_c, color="k", ls=":", lw=1,
+               label=f"RS α_c = {theory.alpha_c:.4f} (m = {theory.m_c:.4f})")
+    ax.axvspan(*theory.literature_alpha_c, color="grey", alpha=0.2,
+               label=f"simulations (literature) {LITERATURE_ALPHA_C[0]}–{LITERATURE_ALPHA_C[1]}")
+    ax.set_xlabel("load α = P / N")
+    ax.set_ylabel("retrieval overlap m")
+    ax.set_title("Replica-symmetric retrieval overlap (Amit, Gutfreund & Sompolinsky)")
+    ax.set_ylim(-0.02, 1.02)
+    ax.legend(fontsize="small", loc="lower left")
+    return ax
+
+
+def theory_figure(theory):
+    """A figure of :func:`plot_theory_overlap` (``esorma capacity --theory --figure``).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from esorma.capacity import capacity_theory
+    >>> fig = theory_figure(capacity_theory([0.05, 0.1, 0.15]))
+    >>> fig.axes[0].get_ylabel()
+    'retrieval overlap m'
+    """
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4.8))
+    plot_theory_overlap(theory, ax)
+    fig.tight_layout()
+    return fig
+
+
+def report_figure(report):
+    """The figure of a :class:`~esorma.capacity.CapacityReport`.
+
+    Panels: m(α) per N with the stored RS m(α), the retrieved fraction with α_c(N), α_c(N)
+    against the scaling variable with the extrapolation (at the first temperature), and, when
+    the study has several temperatures, the (α, T) retrieval map at the largest N.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from esorma.capacity import CapacityConfig, capacity_study
+    >>> rep = capacity_study(CapacityConfig([200], [0.05, 0.2], n_probes=4), seed=0)
+    >>> fig = report_figure(rep)
+    >>> len(fig.axes), fig.axes[0].get_ylabel()
+    (3, 'final overlap m')
+    """
+    import matplotlib.pyplot as plt
+
+    s = report.summary
+    has_map = len(s.temperatures) > 1
+    if has_map:
+        fig, grid = plt.subplots(2, 2, figsize=(14, 10))
+        axes = grid.ravel()
+    else:
+        fig, axes = plt.subplots(1, 3, figsize=(17, 4.8))
+    theory = report.theory if report.theory is not None else False
+    plot_overlap_curve(s, axes[0], theory=theory)
+    estimate = report.estimates[0] if report.estimates else None
+    plot_retrieved_fraction(s, axes[1], estimate=estimate)
+    if estimate is not None and np.isfinite(estimate.alpha_c).any():
+        plot_capacity_scaling(estimate, report.extrapolation, axes[2])
+    else:
+        axes[2].set_axis_off()
+        axes[2].text(0.5, 0.5, "no size crosses 1/2 on the grid", ha="center",
+                     va="center", transform=axes[2].transAxes)
+    if has_map:
+        plot_retrieval_map(s, axes[3])
+    cfg = report.config
+    fig.suptitle(f"Hopfield capacity by simulation ({cfg.rule}): N = "
+                 f"{', '.join(map(str, cfg.n_neurons))}; {cfg.n_networks} network(s) × "
+                 f"{cfg.n_probes} probes per point; seed {report.seed}", y=1.02)
     fig.tight_layout()
     return fig

@@ -59,8 +59,9 @@ KILL = textwrap.dedent(
     """
     import os, signal, sys
     import esorma.capacity as cap
+    import esorma.capacity.simulation as sim
 
-    real = cap.run_point
+    real = sim.run_point
     done = []
 
     def run_point(point, *, config):
@@ -69,7 +70,7 @@ KILL = textwrap.dedent(
         done.append(point.key)
         return real(point, config=config)
 
-    cap.run_point = run_point
+    sim.run_point = run_point  # the function the sweep evaluates on every point
     cfg = cap.CapacityConfig(n_neurons=[300, 500], alphas=[0.1, 0.14, 0.18], n_networks=2,
                              n_probes=6)
     cap.capacity_sweep(cfg, seed=11, path=sys.argv[1])
