@@ -1,7 +1,15 @@
 """Figures of random-matrix spectra: samples with their laws overlaid.
 
-Every function imports matplotlib lazily, takes ``ax=None`` (a new figure is made) and returns
-the axes (:func:`plot_gallery` returns the array of axes).
+Every ``plot_*`` function imports matplotlib lazily, takes ``ax=None`` (a new figure is made)
+and returns the axes (:func:`plot_gallery` returns the array of axes). The ``draw_*``
+functions take a study's result and return a whole figure (``esorma spectrum --figure``, the
+tour and the experiments save it with :func:`esorma.plotting.save_figure`):
+
+* :func:`draw_spectrum` -- a :class:`~esorma.spectra.SpectrumStudy` (one spectrum with its law,
+  or the Sturm-count density of a large tridiagonal model);
+* :func:`draw_gallery` -- a :class:`~esorma.spectra.SpectrumGallery` (one panel per ensemble,
+  plus Tracy-Widom, spacing ratios and the large tridiagonal density);
+* :func:`draw_edge` -- an :class:`~esorma.spectra.EdgeStudy`.
 """
 
 from __future__ import annotations
@@ -20,6 +28,9 @@ __all__ = [
     "plot_largest_eigenvalues",
     "plot_spacing_ratios",
     "plot_gallery",
+    "draw_spectrum",
+    "draw_gallery",
+    "draw_edge",
 ]
 
 _GREEK = {"sigma": "σ", "tau": "τ", "alpha": "α", "beta": "β", "mu_e": "μE", "mu_i": "μI",
@@ -172,22 +183,44 @@ def plot_radial_cdf(spectrum, ax=None):
     return ax
 
 
-def plot_tridiagonal_density(density, ax=None, *, sigma: float = 1.0):
-    """Histogram from :func:`~esorma.spectra.beta_hermite_density` with the semicircle."""
+def plot_tridiagonal_density(density, ax=None, *, sigma: float = 1.0, law=None,
+                             title: str | None = None):
+    """Histogram of a :class:`~esorma.spectra.TridiagonalDensity` (Sturm counts) with its law.
+
+    ``law`` defaults to the semicircle of ``sigma`` (the law of
+    :func:`~esorma.spectra.beta_hermite_density`); ``title`` to a description of that model.
+    """
     from esorma.spectra.laws import SemicircleLaw
 
     ax = _axes(ax)
     e = density.edges
     ax.bar(e[:-1], density.density, width=np.diff(e), align="edge", color="C0", alpha=0.55,
            label=f"Sturm counts ({len(e) - 1} bins)")
-    law = SemicircleLaw(sigma)
+    law = SemicircleLaw(sigma) if law is None else law
     g = np.linspace(e[0], e[-1], 600)
     ax.plot(g, law.pdf(g), color="C3", lw=1.5, label=law.label)
     ax.axvline(density.lambda_max, color="C1", ls=":", label=f"λmax = {density.lambda_max:.5f}")
+    atoms = tuple(getattr(law, "atoms", ()))
+    if atoms:  # a point mass fills its bin: scale the axes to the continuous part, mark it
+        on_atom = np.zeros(e.size - 1, dtype=bool)
+        for loc, _ in atoms:
+            on_atom |= (e[:-1] <= loc) & (loc <= e[1:])
+        rest = density.density[~on_atom]
+        ymax = max(float(np.max(law.pdf(g))), float(rest.max()) if rest.size else 0.0)
+        if ymax > 0:
+            ax.set_ylim(0, 1.3 * ymax)
+            for loc, w in atoms:
+                mass = float(density.counts[on_atom].sum()) / density.n
+                ax.annotate("", xy=(loc, 1.2 * ymax), xytext=(loc, 0),
+                            arrowprops=dict(arrowstyle="-|>", color="C2", lw=2))
+                ax.text(loc, 1.22 * ymax, f" point mass {w:.2f} (bin holds {mass:.3f})",
+                        color="C2", fontsize=7, va="bottom")
     ax.set_xlabel("eigenvalue λ")
     ax.set_ylabel("density ρ(λ)")
-    ax.set_title(f"β-Hermite tridiagonal model, β={density.beta:g}, n={density.n:,} "
-                 f"({density.seconds:.2f} s)", fontsize=9)
+    if title is None:
+        title = (f"β-Hermite tridiagonal model, β={density.beta:g}, n={density.n:,} "
+                 f"({density.seconds:.2f} s)")
+    ax.set_title(title, fontsize=9)
     ax.legend(fontsize=7)
     return ax
 
@@ -249,3 +282,104 @@ def plot_gallery(spectra, axes=None, *, ncols: int = 4):
     for ax in flat[len(spectra):]:
         ax.set_visible(False)
     return axes
+
+
+def draw_spectrum(study):
+    """The figure of a :class:`~esorma.spectra.SpectrumStudy`: the spectrum and its law.
+
+    Dense studies are drawn by :func:`plot_spectrum`; tridiagonal ones as their Sturm-count
+    density (:func:`plot_tridiagonal_density`) with the law.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from esorma.spectra import spectrum_study
+    >>> fig = draw_spectrum(spectrum_study("goe", 100, rng=0))
+    >>> fig.axes[0].get_xlabel()
+    'eigenvalue λ'
+    """
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.4, 4.8))
+    if study.spectrum is not None:
+        plot_spectrum(study.spectrum, ax=ax)
+    else:
+        s = study.sturm
+        plot_tridiagonal_density(
+            s.density, ax=ax, law=s.law,
+            title=(f"{study.ensemble} (tridiagonal), n={study.n:,}\n"
+                   f"{study.seconds:.2f} s, grid KS {s.fit.statistic:.4f}"))
+    fig.tight_layout()
+    return fig
+
+
+def draw_gallery(gallery, *, title: str | None = None, ncols: int = 4):
+    """The gallery page of a :class:`~esorma.spectra.SpectrumGallery`.
+
+    One panel per ensemble (:func:`plot_spectrum`), then, when the gallery has its extras,
+    the largest-eigenvalue histogram against Tracy-Widom, the spacing ratios of the GOE panel
+    and of Poisson levels against the surmises, and the large tridiagonal density.
+    """
+    import matplotlib.pyplot as plt
+
+    spectra = list(gallery.spectra)
+    n_panels = len(spectra) + (3 if gallery.has_extras else 0)
+    nrows = -(-n_panels // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.7 * ncols, 4.2 * nrows), squeeze=False)
+    flat = axes.ravel()
+    plot_gallery(spectra, axes=flat[: len(spectra)])
+    k = len(spectra)
+    if gallery.has_extras:
+        plot_largest_eigenvalues(gallery.largest_eigenvalues, gallery.tw_n, gallery.tw_beta,
+                                 ax=flat[k])
+        ax = plot_spacing_ratios(gallery.goe_ratios, ax=flat[k + 1], label="GOE levels")
+        ax.hist(gallery.poisson_ratios, bins=30, range=(0, 1), density=True,
+                histtype="step", color="0.3",
+                label=f"Poisson levels: <r~> = {gallery.poisson_ratios.mean():.3f}")
+        ax.legend(fontsize=7)
+        plot_tridiagonal_density(gallery.density, ax=flat[k + 2])
+        k += 3
+    for ax in flat[k:]:
+        ax.set_visible(False)
+    if title is None:
+        seed = "" if gallery.seed is None else f", seed {gallery.seed}"
+        title = f"random-matrix spectra and their laws (n = {gallery.n} per panel{seed})"
+    if title:
+        fig.suptitle(title, fontsize=13)
+    fig.tight_layout()
+    return fig
+
+
+def draw_edge(edge, *, title: str | None = None):
+    """The edge page of an :class:`~esorma.spectra.EdgeStudy`: Tracy-Widom histograms for
+    each beta and the standardised ``(lambda_max - 2) n^(2/3)`` against ``n``."""
+    import matplotlib.pyplot as plt
+
+    from esorma.spectra.tracy_widom import tracy_widom_moments
+
+    fig, axes = plt.subplots(1, len(edge.betas) + 1, figsize=(5 * (len(edge.betas) + 1), 4.4))
+    for ax, beta, row in zip(axes[:-1], edge.betas, edge.samples):
+        plot_largest_eigenvalues(row, edge.tw_n, int(beta), ax=ax)
+    ax = axes[-1]
+    n = edge.sizes.astype(float)
+    z = edge.standardized_vs_n()
+    mean1, var1 = tracy_widom_moments(1)[:2]
+    sd = math.sqrt(var1)
+    ax.semilogx(n, z, "o", label="(λmax − 2) n^(2/3), one sample per n")
+    ax.axhline(mean1, color="C3", label=f"E[TW₁] = {mean1:.3f}")
+    ax.axhspan(mean1 - sd, mean1 + sd, color="C3", alpha=0.15, label="± 1 s.d. of TW₁")
+    for x, y, t in zip(n, z, edge.seconds_per_size):
+        ax.annotate(f"{t:.2g} s", (x, y), textcoords="offset points", xytext=(5, 4), fontsize=7)
+    ax.set_xlabel("n (β-Hermite tridiagonal, β = 1)")
+    ax.set_ylabel("standardised largest eigenvalue")
+    ax.set_title("edge scaling up to large n (time per eigenvalue annotated)", fontsize=9)
+    ax.set_ylim(mean1 - 4 * sd, mean1 + 4 * sd)
+    ax.legend(fontsize=7)
+    if title is None:
+        seed = "" if edge.seed is None else f" (seed {edge.seed})"
+        title = f"largest eigenvalue: Tracy-Widom fluctuations and n^(-2/3) scaling{seed}"
+    if title:
+        fig.suptitle(title, fontsize=12)
+    fig.tight_layout()
+    return fig

@@ -38,6 +38,12 @@ __all__ = [
 ]
 
 
+def _outliers_as_tuple(law) -> None:
+    """Keep ``outliers`` a tuple (a law loaded from a file gets a list back)."""
+    if not isinstance(law.outliers, tuple):
+        object.__setattr__(law, "outliers", tuple(law.outliers))
+
+
 @summarized
 @dataclass(frozen=True)
 class SemicircleLaw:
@@ -58,6 +64,7 @@ class SemicircleLaw:
     kind: ClassVar[str] = "real"
 
     def __post_init__(self):
+        _outliers_as_tuple(self)
         check_real(self.sigma, "sigma", minimum=0.0, strict_min=True)
         check_real(self.center, "center")
 
@@ -121,6 +128,7 @@ class MarchenkoPasturLaw:
     kind: ClassVar[str] = "real"
 
     def __post_init__(self):
+        _outliers_as_tuple(self)
         check_real(self.c, "c", minimum=0.0, strict_min=True)
         check_real(self.scale, "scale", minimum=0.0, strict_min=True)
         check_real(self.shift, "shift")
@@ -219,6 +227,7 @@ class CircularLaw:
     kind: ClassVar[str] = "complex"
 
     def __post_init__(self):
+        _outliers_as_tuple(self)
         check_real(self.radius, "radius", minimum=0.0, strict_min=True)
 
     @property
@@ -261,6 +270,7 @@ class EllipticLaw:
     kind: ClassVar[str] = "complex"
 
     def __post_init__(self):
+        _outliers_as_tuple(self)
         check_real(self.tau, "tau", minimum=-1.0, maximum=1.0)
         check_real(self.sigma, "sigma", minimum=0.0, strict_min=True)
 
@@ -366,6 +376,7 @@ class RajanAbbottLaw:
     kind: ClassVar[str] = "complex"
 
     def __post_init__(self):
+        _outliers_as_tuple(self)
         check_probability(self.f, "f")
         check_real(self.var_e, "var_e", minimum=0.0)
         check_real(self.var_i, "var_i", minimum=0.0)

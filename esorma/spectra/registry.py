@@ -16,13 +16,15 @@ from typing import Callable
 import numpy as np
 
 from esorma._results import summarized
-from esorma._validation import as_rng, check_int
+from esorma._validation import as_rng, check_int, check_real
 from esorma.spectra import ensembles as _ens
 from esorma.spectra import laws as _laws
 from esorma.spectra import tridiagonal as _tri
+from esorma.spectra._names import ENSEMBLE_ALIASES, ENSEMBLE_NAMES, resolve_ensemble
 from esorma.spectra.statistics import Fit, goodness_of_fit, split_outliers
 
-__all__ = ["Ensemble", "ENSEMBLES", "Spectrum", "sample_spectrum", "expected_real_eigenvalues"]
+__all__ = ["Ensemble", "ENSEMBLES", "ENSEMBLE_NAMES", "ENSEMBLE_ALIASES", "resolve_ensemble",
+           "Spectrum", "sample_spectrum", "expected_real_eigenvalues", "check_params"]
 
 
 @summarized
@@ -81,6 +83,7 @@ def _hebb_law(n, alpha=0.1):
 
 
 def _wishart_law(n, c=0.5, **_):
+    c = check_real(c, "c", minimum=0.0, strict_min=True)
     m = max(1, int(round(n / c)))
     return _laws.MarchenkoPasturLaw(c=n / m)
 
@@ -148,6 +151,40 @@ ENSEMBLES: dict[str, Ensemble] = {
         lambda n, rng, d=20.0, scaled=True: _sym(_ens.erdos_renyi(n, d, scaled=scaled, rng=rng)),
         _er_law, _mp(d=20.0, scaled=True)),
 }
+if tuple(ENSEMBLES) != ENSEMBLE_NAMES:  # pragma: no cover - caught by the tests at once
+    raise ImportError("esorma.spectra: ENSEMBLES and ENSEMBLE_NAMES (_names.py) disagree")
+
+
+def check_params(ensemble: str, params: dict) -> dict:
+    """The parameters of ``ensemble`` with its defaults filled in; unknown names refused.
+
+    Parameters
+    ----------
+    ensemble : str
+        A registry name or an alias (``"wigner"``).
+    params : dict
+        Ensemble parameters (names of ``ENSEMBLES[ensemble].defaults``).
+
+    Examples
+    --------
+    >>> check_params("wigner", {"sigma": 2.0})
+    {'sigma': 2.0}
+    >>> check_params("goe", {"tau": 0.5})
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown parameter 'tau' does not apply to ensemble 'goe'; allowed: ['sigma']
+    """
+    name = resolve_ensemble(ensemble)
+    spec = ENSEMBLES[name]
+    unknown = sorted(set(params) - set(spec.defaults))
+    if unknown:
+        what = (f"parameter {unknown[0]!r} does not" if len(unknown) == 1
+                else f"parameters {unknown} do not")
+        raise ValueError(f"unknown {what} apply to ensemble {name!r}; allowed: "
+                         f"{sorted(spec.defaults)}")
+    full = dict(spec.defaults)
+    full.update(params)
+    return full
 
 
 def expected_real_eigenvalues(n: int) -> float:
@@ -191,10 +228,12 @@ class Spectrum:
     ensemble: str
     n: int
     params: dict
-    eigenvalues: np.ndarray
+    eigenvalues: np.ndarray = field(metadata={
+        "description": "eigenvalues (ascending when real; complex for non-symmetric matrices)"})
     law: object
     fit: Fit
-    outliers: np.ndarray
+    outliers: np.ndarray = field(metadata={
+        "description": "the eigenvalues matched to the law's predicted outliers"})
     seed: int | None
     seconds: float
 
@@ -301,7 +340,8 @@ def sample_spectrum(ensemble: str, n: int, *, rng=None, **params) -> Spectrum:
     Parameters
     ----------
     ensemble : str
-        A key of :data:`ENSEMBLES` (``"goe"``, ``"ginibre"``, ``"dale"``, ...).
+        A key of :data:`ENSEMBLES` (``"goe"``, ``"ginibre"``, ``"dale"``, ...) or an alias
+        (``"wigner"`` for ``"goe"``).
     n : int
         Matrix size.
     rng : None, int or numpy.random.Generator
@@ -318,17 +358,10 @@ def sample_spectrum(ensemble: str, n: int, *, rng=None, **params) -> Spectrum:
     >>> s.law.label, s.fit.statistic < 0.1
     ('circular law, radius 1', True)
     """
-    if ensemble not in ENSEMBLES:
-        raise ValueError(f"ensemble must be one of {', '.join(sorted(ENSEMBLES))}; "
-                         f"got {ensemble!r}")
+    ensemble = resolve_ensemble(ensemble)
     spec = ENSEMBLES[ensemble]
-    unknown = set(params) - set(spec.defaults)
-    if unknown:
-        raise ValueError(f"unknown parameter(s) {sorted(unknown)} for ensemble {ensemble!r}; "
-                         f"allowed: {sorted(spec.defaults)}")
+    full = check_params(ensemble, params)
     n = check_int(n, "n", minimum=2 if ensemble == "erdos-renyi" else 1)
-    full = dict(spec.defaults)
-    full.update(params)
     seed = int(rng) if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool) else None
     gen = as_rng(rng)
     t0 = time.perf_counter()

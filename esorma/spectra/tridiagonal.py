@@ -218,6 +218,18 @@ def _as_tridiagonal(T) -> Tridiagonal:
     raise TypeError(f"T must be a Tridiagonal or a (diag, offdiag) tuple; got {type(T).__name__}")
 
 
+def _check_interval(interval) -> tuple:
+    """``interval`` as two finite floats ``low < high``."""
+    try:
+        lo, hi = interval
+    except (TypeError, ValueError):
+        raise ValueError(f"interval must be (low, high); got {interval!r}") from None
+    lo, hi = check_real(lo, "interval low"), check_real(hi, "interval high")
+    if hi <= lo:
+        raise ValueError(f"interval must be (low, high) with low < high; got {interval!r}")
+    return lo, hi
+
+
 def _pivmin(T: Tridiagonal) -> float:
     scale = max(float(np.max(np.abs(T.offdiag))) if T.n > 1 else 0.0,
                 float(np.max(np.abs(T.diag))), 1e-300)
@@ -240,7 +252,7 @@ def eigenvalue_counts(T, x) -> np.ndarray:
 
 
 def tridiagonal_density(T, bins: int = 100,
-                        range: tuple | None = None) -> TridiagonalDensity:  # noqa: A002
+                        interval: tuple | None = None) -> TridiagonalDensity:
     """Histogram of all eigenvalues of a tridiagonal matrix from Sturm counts.
 
     Parameters
@@ -248,8 +260,9 @@ def tridiagonal_density(T, bins: int = 100,
     T : Tridiagonal or (diag, offdiag)
     bins : int
         Number of equal bins.
-    range : (float, float), optional
-        Histogram range; default the extreme eigenvalues (found by bisection).
+    interval : (float, float), optional
+        The histogram's ``(low, high)``; default the extreme eigenvalues (found by
+        bisection).
 
     Examples
     --------
@@ -262,15 +275,13 @@ def tridiagonal_density(T, bins: int = 100,
     bins = check_int(bins, "bins", minimum=1)
     lo_ev = float(extreme_eigenvalues(T, 1, which="smallest")[0])
     hi_ev = float(extreme_eigenvalues(T, 1, which="largest")[0])
-    if range is None:
+    if interval is None:
         pad = 1e-9 * max(1.0, abs(lo_ev), abs(hi_ev))
         lo, hi = lo_ev - pad, hi_ev + pad
         if hi <= lo:
             lo, hi = lo - 0.5, hi + 0.5
     else:
-        lo, hi = (check_real(v, "range") for v in range)
-        if hi <= lo:
-            raise ValueError(f"range must be (low, high) with low < high; got {range}")
+        lo, hi = _check_interval(interval)
     edges = np.linspace(lo, hi, bins + 1)
     below = eigenvalue_counts(T, edges)
     counts = np.diff(below)
@@ -384,7 +395,7 @@ def tridiagonal_eigenvalues(T) -> np.ndarray:
 
 
 def beta_hermite_density(n: int, beta: float = 1.0, *, bins: int = 100, sigma: float = 1.0,
-                         range: tuple | None = None, rng=None) -> TridiagonalDensity:  # noqa: A002
+                         interval: tuple | None = None, rng=None) -> TridiagonalDensity:
     """Spectral density of a size-``n`` Gaussian beta ensemble without any dense matrix.
 
     Samples :func:`beta_hermite` and histograms its eigenvalues with Sturm counts.
@@ -397,7 +408,7 @@ def beta_hermite_density(n: int, beta: float = 1.0, *, bins: int = 100, sigma: f
     """
     t0 = time.perf_counter()
     T = beta_hermite(n, beta, sigma=sigma, rng=rng)
-    h = tridiagonal_density(T, bins=bins, range=range)
+    h = tridiagonal_density(T, bins=bins, interval=interval)
     return TridiagonalDensity(edges=h.edges, counts=h.counts, n=h.n, beta=h.beta, seed=h.seed,
                               lambda_min=h.lambda_min, lambda_max=h.lambda_max,
                               seconds=time.perf_counter() - t0)
@@ -422,12 +433,13 @@ def largest_eigenvalue(T_or_n, beta: float = 1.0, *, sigma: float = 1.0, rng=Non
 
 
 def grid_ks_distance(T, cdf, n_points: int = 512, *,
-                     range: tuple | None = None) -> float:  # noqa: A002
+                     interval: tuple | None = None) -> float:
     """Kolmogorov-Smirnov distance of all eigenvalues of ``T`` to ``cdf``, on a grid.
 
     ``sup_x |F_n(x) - F(x)|`` over ``n_points`` equally spaced ``x`` (default: across the
-    spectrum), with ``F_n`` from exact Sturm counts; a lower bound of the KS distance that
-    converges to it as the grid is refined. ``O(n n_points)`` time, ``O(n)`` memory.
+    spectrum, or the ``(low, high)`` of ``interval``), with ``F_n`` from exact Sturm counts;
+    a lower bound of the KS distance that converges to it as the grid is refined.
+    ``O(n n_points)`` time, ``O(n)`` memory.
 
     Examples
     --------
@@ -437,11 +449,13 @@ def grid_ks_distance(T, cdf, n_points: int = 512, *,
     """
     T = _as_tridiagonal(T)
     n_points = check_int(n_points, "n_points", minimum=2)
-    if range is None:
+    if interval is None:
         lo = float(extreme_eigenvalues(T, 1, which="smallest", rtol=1e-6)[0])
         hi = float(extreme_eigenvalues(T, 1, which="largest", rtol=1e-6)[0])
         pad = 0.02 * max(hi - lo, 1e-12)
-        range = (lo - pad, hi + pad)
-    x = np.linspace(range[0], range[1], n_points)
+        lo, hi = lo - pad, hi + pad
+    else:
+        lo, hi = _check_interval(interval)
+    x = np.linspace(lo, hi, n_points)
     below = eigenvalue_counts(T, x) / T.n  # P_n(X < x)
     return float(np.max(np.abs(below - np.asarray(cdf(x), dtype=float))))

@@ -148,8 +148,10 @@ def test_tridiagonal_bad_input():
         sp.eigenvalue_counts((np.zeros(3), np.zeros(3)), [0.0])
     with pytest.raises(TypeError, match="Tridiagonal"):
         sp.eigenvalue_counts(np.zeros((3, 3)), [0.0])
-    with pytest.raises(ValueError, match="range"):
-        sp.tridiagonal_density(sp.beta_hermite(5, rng=0), range=(1.0, 0.0))
+    with pytest.raises(ValueError, match="interval must be"):
+        sp.tridiagonal_density(sp.beta_hermite(5, rng=0), interval=(1.0, 0.0))
+    with pytest.raises(ValueError, match="interval must be"):
+        sp.grid_ks_distance(sp.beta_hermite(5, rng=0), sp.SemicircleLaw().cdf, interval=(1.0,))
     with pytest.raises(MemoryError, match="beta-Hermite"):
         sp.beta_hermite(10**13)
 
@@ -177,3 +179,21 @@ def test_sturm_counts_do_not_depend_on_the_number_of_threads():
         numba.set_num_threads(old)
     np.testing.assert_array_equal(one, many)
     assert lam_one == sp.largest_eigenvalue(T)
+
+
+def test_no_parameter_is_named_range():
+    import inspect
+
+    for f in (sp.tridiagonal_density, sp.beta_hermite_density, sp.grid_ks_distance):
+        assert "range" not in inspect.signature(f).parameters
+    T = sp.beta_hermite(2000, rng=4)
+    h = sp.tridiagonal_density(T, bins=10, interval=(-3.0, 3.0))
+    assert h.edges[0] == -3.0 and h.edges[-1] == 3.0 and int(h.counts.sum()) == 2000
+    # a grid on a given interval: the same number as the default grid when it covers it
+    ks = sp.grid_ks_distance(T, sp.SemicircleLaw().cdf, interval=(-2.1, 2.1))
+    assert ks < 0.03
+
+
+def test_tridiagonal_density_round_trips(roundtrip):
+    roundtrip(sp.beta_hermite_density(5000, bins=20, rng=3))
+    roundtrip(sp.beta_hermite(50, 2.0, rng=3))

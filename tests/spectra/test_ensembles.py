@@ -1,4 +1,5 @@
-"""Dense ensembles of esorma.spectra against their laws, the registry, and bad input.
+"""Dense ensembles of esorma.spectra against their laws, the registry (names, aliases,
+summaries, round trips), and bad input.
 
 Statistical checks use fixed seeds; each states its tolerance. Sizes are moderate (n <= 800)
 so that the file runs in a few seconds.
@@ -11,6 +12,7 @@ import pytest
 
 import esorma.spectra as sp
 from esorma.spectra import ENSEMBLES, sample_spectrum
+from esorma.spectra import ensembles as ens
 
 # Tolerances of the KS fit number per ensemble at n = 300 (typical values are 2-3 times
 # smaller; a wrong law or a wrong scale gives > 0.1).
@@ -286,6 +288,7 @@ def test_dense_size_is_refused_with_the_tridiagonal_hint():
     (lambda: sp.goe(10, rng=np.random.RandomState(0)), TypeError, "RandomState"),
     (lambda: sample_spectrum("nope", 10), ValueError, "ensemble must be one of"),
     (lambda: sample_spectrum("goe", 10, tau=0.5), ValueError, "unknown parameter"),
+    (lambda: sample_spectrum("goe", 10, tau=0.5), ValueError, "does not apply"),
     (lambda: sp.SemicircleLaw(sigma=0.0), ValueError, "sigma"),
     (lambda: sp.MarchenkoPasturLaw(c=-1.0), ValueError, "c must be"),
 ])
@@ -312,3 +315,170 @@ def test_samplers_do_not_depend_on_the_number_of_threads(monkeypatch):
     finally:
         numba.set_num_threads(old)
     np.testing.assert_array_equal(one, many)
+
+
+# --------------------------------------------------------------------------- names and aliases
+
+
+def test_one_list_of_ensemble_names():
+    assert tuple(ENSEMBLES) == sp.ENSEMBLE_NAMES
+    assert all(ENSEMBLES[name].name == name for name in sp.ENSEMBLE_NAMES)
+    assert set(sp.ENSEMBLE_ALIASES.values()) <= set(sp.ENSEMBLE_NAMES)
+    assert not set(sp.ENSEMBLE_ALIASES) & set(sp.ENSEMBLE_NAMES)
+
+
+def test_wigner_is_an_alias_of_goe():
+    a = sample_spectrum("wigner", 50, rng=4)
+    b = sample_spectrum("goe", 50, rng=4)
+    assert a.ensemble == "goe"
+    np.testing.assert_array_equal(a.eigenvalues, b.eigenvalues)
+    with pytest.raises(ValueError, match="wigner for goe"):
+        sp.resolve_ensemble("wishart-real")
+
+
+@pytest.mark.parametrize("name", ["goe", "hebb", "dale", "wishart-complex", "elliptic"])
+def test_spectrum_round_trips(name, roundtrip):
+    s = sample_spectrum(name, 80, rng=2)
+    back = roundtrip(s)
+    assert back.summary() == s.summary()
+    assert len(repr(s)) < 1000  # eigenvalues summarised, not printed
+
+
+def test_importing_spectra_loads_nothing_heavy():
+    import subprocess
+    import sys
+
+    code = ("import sys, esorma.spectra, esorma.spectra._names; "
+            "print('numpy' in sys.modules, 'numba' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["False", "False"]
+
+
+# --------------------------------------------------------------------------- large matrices
+
+
+def test_large_goe_is_reproducible_from_a_saved_generator_state():
+    n = 1500  # n (n + 1) / 2 > 2^20: the chunked (threaded) path
+    assert n * (n + 1) // 2 >= ens._PARALLEL_MIN
+    g = np.random.default_rng(5)
+    state = g.bit_generator.state
+    a = ens.goe(n, rng=g)
+    g.bit_generator.state = state
+    b = ens.goe(n, rng=g)
+    np.testing.assert_array_equal(a, b)
+
+
+def test_large_goe_changes_after_a_prior_draw():
+    g = np.random.default_rng(0)
+    g.random(10)
+    assert not np.array_equal(ens.goe(1500, rng=g), ens.goe(1500, rng=0))
+    # and the generator advanced: two consecutive draws differ
+    g = np.random.default_rng(1)
+    assert not np.array_equal(ens.goe(1500, rng=g), ens.goe(1500, rng=g))
+
+
+def test_chunked_normals_do_not_need_generator_spawn():
+    # numpy 1.24 (the declared minimum) has no Generator.spawn: a generator without it works
+    class NoSpawn:
+        def __init__(self, g):
+            self._g = g
+
+        def integers(self, *a, **k):
+            return self._g.integers(*a, **k)
+
+    z = ens._standard_normal(NoSpawn(np.random.default_rng(3)), (ens._PARALLEL_MIN,))
+    np.testing.assert_array_equal(
+        z, ens._standard_normal(np.random.default_rng(3), (ens._PARALLEL_MIN,)))
+    # standard normals: mean 0, variance 1 within 5 standard errors (n = 2^20)
+    assert abs(z.mean()) < 5 / 1024 and abs(z.var() - 1) < 5 * np.sqrt(2) / 1024
+
+
+# --------------------------------------------------------------------------- summaries
+
+
+@pytest.mark.parametrize("tau", [-1.0, 1.0])
+def test_degenerate_elliptic_counts_no_eigenvalue_outside(tau):
+    s = sample_spectrum("elliptic", 100, rng=0, tau=tau)
+    assert s.n_outside == 0  # was 92 at tau = -1 (division by a zero semi-axis)
+    assert s.summary()["n_outside_support"] == 0
+    with pytest.raises(ValueError, match="segment"):
+        s.law.standardize([0.5])
+
+
+def test_default_dale_ensemble_matches_its_law():
+    assert sp.ENSEMBLES["dale"].defaults["row_sum_zero"] is True
+    s = sample_spectrum("dale", 300, rng=0)
+    summary = s.summary()
+    # seed 0, n = 300: radius 1.02 and KS 0.037 (was 1.42 and 0.068 without the constraint)
+    assert summary["bulk_radius"] == pytest.approx(1.0, abs=0.08)
+    assert s.fit.statistic < 0.06
+    assert "note" not in summary
+
+
+def test_dale_without_row_sum_constraint_says_escaping_eigenvalues_are_not_modelled():
+    s = sample_spectrum("dale", 200, rng=0, row_sum_zero=False)
+    assert "not modelled" in s.summary()["note"] and "not modelled" in s.law.label
+
+
+def test_plain_dale_sampler_keeps_its_documented_default():
+    import inspect
+
+    assert inspect.signature(sp.dale).parameters["row_sum_zero"].default is False
+
+
+@pytest.mark.parametrize("ensemble, params", [
+    ("hebb", {"alpha": 0.1}), ("wishart", {"c": 2.0}), ("beta-laguerre", {"c": 2.0}),
+])
+def test_edges_exclude_the_point_mass(ensemble, params):
+    s = sample_spectrum(ensemble, 300, rng=0, **params)
+    out = s.summary()
+    lo, hi = out["predicted_edges"]
+    # the bulk edges within 15 % of the support width at n = 300 (seed 0); the atom is below
+    assert out["edges"][0] == pytest.approx(lo, abs=0.15 * (hi - lo))
+    assert out["edges"][1] == pytest.approx(hi, abs=0.15 * (hi - lo))
+    assert out["edges"][0] > out["point_mass"]["location"] + 0.1
+
+
+def test_dale_accepts_balanced_mu_i_and_rebalances_to_the_counts():
+    J = sp.dale(999, f=0.8, mu_e=1.0, mu_i=-4.0, rng=0)  # raised before (799 vs 200 columns)
+    assert J.shape == (999, 999)
+    n_e, n_i, mu_i = sp.dale_counts_and_mu_i(999, 0.8, 1.0, -4.0, True)
+    assert (n_e, n_i) == (799, 200) and n_e * 1.0 + n_i * mu_i == pytest.approx(0, abs=1e-12)
+    with pytest.raises(ValueError, match="f mu_e"):
+        sp.dale(999, f=0.8, mu_e=1.0, mu_i=-3.0)
+    with pytest.raises(ValueError, match="n_E"):
+        sp.dale(10, f=0.99, mu_e=1.0, mu_i=-99.0)  # round(9.9) = 10 columns, no inhibitory
+
+
+def test_erdos_renyi_complete_graph_needs_unscaled():
+    with pytest.raises(ValueError, match="d must be < n - 1"):
+        sp.erdos_renyi(10, 9.0, rng=0)
+    A = sp.erdos_renyi(10, 9.0, scaled=False, rng=0)
+    assert np.array_equal(A, 1.0 - np.eye(10))
+
+
+def test_rng_is_keyword_only():
+    with pytest.raises(TypeError):
+        sp.hebb_couplings(20, 0.5, 0)
+    with pytest.raises(TypeError):
+        sp.erdos_renyi(20, 3.0, 0)
+
+
+def test_spectrum_params_record_the_balancing_mu_i():
+    s = sample_spectrum("dale", 301, rng=0)  # round(150.5) = 150 excitatory, 151 inhibitory
+    assert s.params["mu_i"] == pytest.approx(-150 / 151)
+    # the recorded parameters reproduce the spectrum
+    again = sample_spectrum("dale", 301, rng=0, **s.params)
+    np.testing.assert_array_equal(again.eigenvalues, s.eigenvalues)
+
+
+def test_ensemble_has_no_dead_fields():
+    import dataclasses
+
+    assert "dense" not in {f.name for f in dataclasses.fields(sp.Ensemble)}
+
+
+def test_hebb_memory_error_blames_alpha():
+    with pytest.raises(MemoryError, match="alpha"):
+        sp.hebb_couplings(10, 1e9)

@@ -171,3 +171,36 @@ def test_statistics_bad_input():
         sp.mean_spacing_ratio("goa")
     with pytest.raises(ValueError, match="kind must be"):
         sp.wigner_surmise(1.0, "abc")
+    with pytest.raises(ValueError, match="distinct"):
+        sp.spacing_ratios([1, 1, 1, 1])  # equal levels have no ratio
+
+
+def test_degenerate_elliptic_law_measures_points_along_its_segment():
+    law = sp.EllipticLaw(-1.0)  # the segment [-2i, 2i]
+    t, u = law.segment_coordinates(np.array([1j, 2.5j, 0.5 + 0j]))
+    np.testing.assert_allclose(t, [0.5, 1.25, 0.0])
+    np.testing.assert_allclose(u, [0.0, 0.0, 0.25])
+    with pytest.raises(ValueError, match="segment"):
+        law.standardize([0.5])
+
+
+def test_no_dead_law_methods():
+    assert not hasattr(sp.EllipticLaw, "marginal_real")
+
+
+@pytest.mark.parametrize("law", [
+    sp.SemicircleLaw(0.8, center=-0.05, outliers=(2.5,)),
+    sp.MarchenkoPasturLaw(c=2.0, scale=0.5, shift=-0.5),
+    sp.CircularLaw(1.5),
+    sp.EllipticLaw(0.3, outliers=(1.9,)),
+    sp.RajanAbbottLaw(f=0.8, var_e=1.0, var_i=6.25, outliers=(2.0,), note="a note"),
+])
+def test_laws_round_trip_with_tuple_outliers(law, roundtrip):
+    back = roundtrip(law)
+    assert back == law and isinstance(back.outliers, tuple)
+    assert back.label == law.label
+
+
+def test_fit_round_trips(roundtrip):
+    fit = sp.goodness_of_fit(np.linalg.eigvals(sp.ginibre(100, rng=0)), sp.CircularLaw())
+    assert roundtrip(fit).p_value == fit.p_value
