@@ -3,11 +3,13 @@
 A sigmoid/tanh network starts training in a near-linear phase and, on Boolean tasks, ends in a
 saturated phase where every hidden unit outputs ~0 or ~1: each layer is then a binary graph and
 each unit a threshold function with an exact logical formula. This package trains small
-networks on Boolean tasks (:mod:`~esorma.bridge.tasks`, :mod:`~esorma.bridge.mlp`), tracks the
+networks on Boolean tasks (:mod:`~esorma.bridge.tasks`, the model in
+:mod:`~esorma.bridge.model`, its training in :mod:`~esorma.bridge.training`), tracks the
 phases of training (:mod:`~esorma.bridge.diagnostics`, :mod:`~esorma.bridge.phases`), and
 extracts graphs (:mod:`~esorma.bridge.graph`), exact unit formulas
 (:mod:`~esorma.bridge.formula`), decision diagrams (:mod:`~esorma.bridge.bdd`) and
 network-level formulas with fidelity reports (:mod:`~esorma.bridge.network`).
+:func:`bridge_study` runs the whole pipeline of ``esorma bridge`` (:mod:`~esorma.bridge.study`).
 
 Examples
 --------
@@ -35,20 +37,19 @@ from esorma.bridge.formula import (
     unit_to_formula,
 )
 from esorma.bridge.graph import layer_to_graph, network_to_graph
-from esorma.bridge.mlp import (
+from esorma.bridge.model import (
+    ACTIVATIONS,
     MLP,
-    TrainingHistory,
-    TrainResult,
+    Layer,
     hessian_vector_product,
     init_mlp,
     logits_jvp,
     loss_and_grad,
     mlp_from_weights,
-    result_from_snapshots,
-    train_mlp,
 )
 from esorma.bridge.network import (
     FidelityReport,
+    LayerFormulas,
     NetworkFormula,
     binarised_forward,
     fidelity,
@@ -57,6 +58,14 @@ from esorma.bridge.network import (
     network_table,
 )
 from esorma.bridge.phases import PHASES, PhaseLabels, classify_phases
+from esorma.bridge.study import (
+    RECIPES,
+    BridgeRun,
+    PhaseSweep,
+    Recipe,
+    bridge_study,
+    phase_sweep,
+)
 from esorma.bridge.tasks import (
     TASKS,
     BooleanTask,
@@ -69,14 +78,23 @@ from esorma.bridge.tasks import (
     sparse_parity_task,
     xor_task,
 )
+from esorma.bridge.training import (
+    OPTIMIZERS,
+    TrainingHistory,
+    TrainResult,
+    result_from_snapshots,
+    train_mlp,
+)
 
 __all__ = [
+    # studies
+    "bridge_study", "BridgeRun", "Recipe", "RECIPES", "phase_sweep", "PhaseSweep",
     # tasks
     "BooleanTask", "TASKS", "make_task", "all_inputs", "xor_task", "parity_task",
     "sparse_parity_task", "majority_task", "multiplexer_task", "random_dnf_task",
     # networks and training
-    "MLP", "TrainingHistory", "TrainResult", "init_mlp", "mlp_from_weights", "train_mlp",
-    "result_from_snapshots",
+    "ACTIVATIONS", "OPTIMIZERS", "MLP", "Layer", "TrainingHistory", "TrainResult", "init_mlp",
+    "mlp_from_weights", "train_mlp", "result_from_snapshots",
     "loss_and_grad", "hessian_vector_product", "logits_jvp",
     # phases
     "PhaseDiagnostics", "phase_diagnostics", "gd_lyapunov", "PHASES", "PhaseLabels",
@@ -85,6 +103,6 @@ __all__ = [
     "layer_to_graph", "network_to_graph", "UnitFormula", "unit_to_formula",
     "minimal_true_sets", "estimate_n_terms", "threshold_margin", "rounding_tolerance",
     "UnitBDD", "BDDTable", "QuantisationReport", "quantise_unit", "unit_to_bdd",
-    "threshold_bdd_size_bound", "isop_cover", "NetworkFormula", "FidelityReport",
+    "threshold_bdd_size_bound", "isop_cover", "NetworkFormula", "LayerFormulas", "FidelityReport",
     "network_formula", "network_table", "fidelity", "binarised_forward", "formula_agreement",
 ]

@@ -93,6 +93,9 @@ class QuantisationReport:
     tried: int
     message: str
 
+    def __post_init__(self):
+        object.__setattr__(self, "margin_bounds", tuple(self.margin_bounds))
+
 
 def _subset_sum_margin(q, b_over_s):
     """``min_x |q.x + b/s|`` over binary x, by a boolean DP over achievable sums."""
@@ -348,6 +351,10 @@ class UnitBDD:
     n_true: int
     relevant: tuple
     encoding: str
+
+    def __post_init__(self):
+        object.__setattr__(self, "names", tuple(self.names))
+        object.__setattr__(self, "relevant", tuple(self.relevant))
 
     def evaluate(self, X) -> np.ndarray:
         """The diagram on binary inputs ``X`` (B, n) (0/1 or -1/+1 per ``encoding``)."""

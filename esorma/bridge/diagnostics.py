@@ -1,6 +1,6 @@
 """Per-epoch diagnostics of training: saturation, weight motion, linearisation, Lyapunov.
 
-Everything is computed from a :class:`~esorma.bridge.mlp.TrainResult` (its recorded parameter
+Everything is computed from a :class:`~esorma.bridge.training.TrainResult` (its recorded parameter
 history and training inputs), so that a network trained elsewhere can be analysed the same way
 from a stack of parameter snapshots.
 
@@ -40,7 +40,7 @@ lyapunov
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -70,33 +70,47 @@ class PhaseDiagnostics:
     lyapunov_values, lyapunov_stderr : ndarray, shape (w,)
     margin : float
         The saturation margin used.
-    lr : float
+    learning_rate : float
         Learning rate of the gradient-descent map.
     activation : str
     """
 
-    epochs: np.ndarray
-    loss: np.ndarray
-    error: np.ndarray
-    saturated_fraction: np.ndarray
-    saturated_units: np.ndarray
-    saturation: np.ndarray
-    binary_agreement: np.ndarray
-    histograms: np.ndarray
-    bin_edges: np.ndarray
-    sign_flip_rate: np.ndarray
-    relative_change: np.ndarray
-    linearisation_error: np.ndarray
-    lyapunov: np.ndarray
-    lyapunov_windows: np.ndarray
-    lyapunov_values: np.ndarray
-    lyapunov_stderr: np.ndarray
+    epochs: np.ndarray = field(metadata={"unit": "epoch", "description": "recorded epochs"})
+    loss: np.ndarray = field(metadata={"unit": "nats per output",
+                                       "description": "full-data binary cross-entropy"})
+    error: np.ndarray = field(metadata={"unit": "fraction",
+                                        "description": "misclassified (input, output) pairs"})
+    saturated_fraction: np.ndarray = field(metadata={
+        "unit": "fraction", "description": "(unit, input) pairs within the saturation margin"})
+    saturated_units: np.ndarray = field(metadata={
+        "unit": "fraction", "description": "hidden units saturated on every input"})
+    saturation: np.ndarray = field(metadata={
+        "description": "mean |u| of the rescaled hidden activations (0 centre, 1 saturated)"})
+    binary_agreement: np.ndarray = field(metadata={
+        "unit": "fraction", "description": "inputs where the binarised network = the real one"})
+    histograms: np.ndarray = field(metadata={
+        "unit": "fraction", "description": "histogram of u per recorded epoch (rows)"})
+    bin_edges: np.ndarray = field(metadata={"description": "histogram bin edges in u"})
+    sign_flip_rate: np.ndarray = field(metadata={
+        "unit": "fraction", "description": "parameters whose update changed sign"})
+    relative_change: np.ndarray = field(metadata={
+        "description": "||theta_t - theta_0|| / ||theta_0||"})
+    linearisation_error: np.ndarray = field(metadata={
+        "description": "relative error of the linearised logits around theta_0"})
+    lyapunov: np.ndarray = field(metadata={
+        "unit": "per step", "description": "leading FTLE of the window containing the epoch"})
+    lyapunov_windows: np.ndarray = field(metadata={
+        "unit": "epoch", "description": "first and last epoch of each Lyapunov window"})
+    lyapunov_values: np.ndarray = field(metadata={
+        "unit": "per step", "description": "leading FTLE of the GD map per window"})
+    lyapunov_stderr: np.ndarray = field(metadata={
+        "unit": "per step", "description": "standard error of lyapunov_values"})
     margin: float
-    lr: float
+    learning_rate: float
     activation: str
 
     def as_arrays(self) -> dict:
-        """All array fields by name (for HDF5 output)."""
+        """All array fields by name."""
         return {k: v for k, v in self.__dict__.items() if isinstance(v, np.ndarray)}
 
 
@@ -113,18 +127,38 @@ def _rescaled_hidden(net, X):
     return 2.0 * u - 1.0 if act == "sigmoid" else u
 
 
-def gd_lyapunov(result, theta0, n_steps: int, *, lr=None, n_transient: int = 0, rng=None):
+def gd_lyapunov(result, theta0, n_steps: int, *, learning_rate=None, n_transient: int = 0,
+                rng=None):
     """Leading FTLE of the full-batch gradient-descent map of ``result`` started at ``theta0``.
 
-    Uses :func:`esorma.stability.maps.map_lyapunov` with ``step = theta - lr grad L`` and the
-    exact tangent map ``V - lr H V``.
+    Uses :func:`esorma.stability.maps.map_lyapunov` with ``step = theta - eta grad L`` and the
+    exact tangent map ``V - eta H V``, where ``eta`` is ``learning_rate`` (default: the
+    learning rate ``result`` was trained with).
+
+    Returns
+    -------
+    esorma.stability.maps.MapLyapunovResult
+        ``exponents[0]`` is the leading exponent per step.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from esorma.bridge import train_mlp, xor_task
+    >>> res = train_mlp(xor_task(), hidden=(3,), n_epochs=50, learning_rate=2.0, rng=1)
+    >>> ly = gd_lyapunov(res, res.history.params[0], 20, rng=0)
+    >>> bool(np.isfinite(ly.exponents[0]))
+    True
     """
-    from esorma.bridge.mlp import _hvp, _loss_grad
+    from esorma.bridge.model import _hvp, _loss_grad
     from esorma.stability.maps import map_lyapunov
 
     net = result.network
     shapes, act, X, y = net.shapes, net.activation, result.X, result.y
-    eta = float(result.config["lr"] if lr is None else lr)
+    if learning_rate is None:
+        eta = result.learning_rate
+    else:
+        eta = check_real(learning_rate, "learning_rate", minimum=0.0, strict_min=True)
+    n_steps = check_int(n_steps, "n_steps", minimum=1)
 
     def step(th):
         return th - eta * _loss_grad(th, shapes, act, X, y)[1]
@@ -151,7 +185,7 @@ def phase_diagnostics(
     Parameters
     ----------
     result : TrainResult
-        From :func:`esorma.bridge.mlp.train_mlp`.
+        From :func:`esorma.bridge.train_mlp`.
     margin : float
         Saturation margin in (0, 0.5): a sigmoid activation counts as saturated when it is
         within ``margin`` of 0 or 1 (tanh: within ``2 margin`` of -1 or +1).
@@ -172,14 +206,15 @@ def phase_diagnostics(
     Examples
     --------
     >>> from esorma.bridge.tasks import xor_task
-    >>> from esorma.bridge.mlp import train_mlp
-    >>> res = train_mlp(xor_task(), hidden=(3,), epochs=300, lr=2.0, rng=1)
+    >>> from esorma.bridge.training import train_mlp
+    >>> res = train_mlp(xor_task(), hidden=(3,), n_epochs=300, learning_rate=2.0, rng=1)
     >>> d = phase_diagnostics(res, lyapunov=False)
     >>> d.saturation.shape == res.history.epochs.shape
     True
     """
     from esorma._validation import as_rng
-    from esorma.bridge.mlp import TrainResult, _logits_jvp
+    from esorma.bridge.model import _logits_jvp
+    from esorma.bridge.training import TrainResult
     from esorma.bridge.network import binarised_forward
 
     if not isinstance(result, TrainResult):
@@ -251,5 +286,5 @@ def phase_diagnostics(
         linearisation_error=lin_err, lyapunov=lyap,
         lyapunov_windows=np.asarray(windows, dtype=np.int64).reshape(-1, 2),
         lyapunov_values=np.asarray(values), lyapunov_stderr=np.asarray(errs),
-        margin=margin, lr=float(result.config["lr"]), activation=act,
+        margin=margin, learning_rate=result.learning_rate, activation=act,
     )

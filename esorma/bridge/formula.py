@@ -23,6 +23,7 @@ import numpy as np
 
 from esorma._results import summarized
 from esorma._validation import as_rng, check_choice, check_int, check_real, check_thresholds
+from esorma.bridge._common import as_tuples
 
 __all__ = [
     "ENCODINGS",
@@ -330,6 +331,10 @@ class UnitFormula:
     tie: bool = False
     tolerance: float = 0.0
     reason: str = ""
+
+    def __post_init__(self):
+        for name in ("relevant", "k_of_n", "names"):
+            object.__setattr__(self, name, as_tuples(getattr(self, name)))
 
     def __str__(self) -> str:
         return self.text

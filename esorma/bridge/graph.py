@@ -16,7 +16,7 @@ __all__ = ["layer_to_graph", "network_to_graph"]
 
 
 def _check_layer(W, b):
-    from esorma.bridge.mlp import _real_array
+    from esorma.bridge.model import _real_array
 
     W = _real_array(W, "W")
     b = _real_array(b, "b")

@@ -18,8 +18,10 @@ import numpy as np
 
 from esorma._results import summarized
 from esorma._validation import as_rng, check_choice, check_int
+from esorma.bridge._common import as_tuples
 
 __all__ = [
+    "LayerFormulas",
     "NetworkFormula",
     "FidelityReport",
     "MAX_EXHAUSTIVE_INPUTS",
@@ -38,7 +40,7 @@ _SYMPY_MAX_VARS = 8
 
 
 def _as_network(net, activation="sigmoid"):
-    from esorma.bridge.mlp import MLP, mlp_from_weights
+    from esorma.bridge.model import MLP, mlp_from_weights
 
     if isinstance(net, MLP):
         return net
@@ -88,6 +90,30 @@ def binarised_forward(net, X) -> list:
 
 @summarized
 @dataclass(frozen=True)
+class LayerFormulas:
+    """The :class:`~esorma.bridge.formula.UnitFormula` of every unit of one layer.
+
+    Behaves as the tuple ``units`` (index, iterate, ``len``); an entry is None where the
+    unit's flat formula has more than ``max_unit_terms`` terms.
+    """
+
+    units: tuple
+
+    def __post_init__(self):
+        object.__setattr__(self, "units", tuple(self.units))
+
+    def __iter__(self):
+        return iter(self.units)
+
+    def __getitem__(self, i):
+        return self.units[i]
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+
+@summarized
+@dataclass(frozen=True)
 class NetworkFormula:
     """The exact Boolean function of a binarised network, minimised.
 
@@ -100,9 +126,9 @@ class NetworkFormula:
     input_names : tuple of str
     table : BDDTable
         The exact function (BDD over the inputs) of the binarised network.
-    unit_formulas : tuple of tuple
+    unit_formulas : tuple of LayerFormulas
         Per layer, the :class:`UnitFormula` of every unit over the previous layer's names
-        (None where the flat formula is too large).
+        (None where the flat formula is too large); ``unit_formulas[layer][unit]``.
     layer_names : tuple of tuple of str
         Names of inputs, hidden units and outputs per layer.
     method : str
@@ -126,6 +152,12 @@ class NetworkFormula:
     n_true: int
     output: int = 0
     encodings: tuple = field(default=(), repr=False)
+
+    def __post_init__(self):
+        for name in ("terms", "input_names", "layer_names", "relevant", "encodings"):
+            object.__setattr__(self, name, as_tuples(getattr(self, name)))
+        object.__setattr__(self, "unit_formulas", tuple(
+            u if isinstance(u, LayerFormulas) else LayerFormulas(u) for u in self.unit_formulas))
 
     def __str__(self) -> str:
         return self.text
@@ -623,7 +655,7 @@ def fidelity(net, formula=None, X=None, *, target=None, n_samples: int = 10_000,
 
 
 def _sub_network(net, output):
-    from esorma.bridge.mlp import MLP
+    from esorma.bridge.model import MLP
 
     W, b = net.layers[-1]
     layers = net.layers[:-1] + ((W[[output]], b[[output]]),)

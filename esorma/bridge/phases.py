@@ -26,7 +26,7 @@ activations at the centre and is labelled linear, never saturated.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -64,12 +64,20 @@ class PhaseLabels:
         Maximal runs ``(phase, first epoch, last epoch)``.
     thresholds : dict
         The thresholds used.
+
+    When does the saturated phase start? :attr:`saturated_from`: the first epoch of the final
+    saturated segment, from which every recorded epoch is saturated (None if the last one is
+    not). ``esorma bridge`` reports this one number in its text, JSON and figure.
     """
 
-    epochs: np.ndarray
-    codes: np.ndarray
+    epochs: np.ndarray = field(metadata={"unit": "epoch", "description": "recorded epochs"})
+    codes: np.ndarray = field(metadata={"description": "0 linear, 1 hybrid, 2 saturated"})
     segments: tuple
     thresholds: dict
+
+    def __post_init__(self):
+        segs = tuple((str(p), int(a), int(b)) for p, a, b in self.segments)
+        object.__setattr__(self, "segments", segs)
 
     @property
     def labels(self) -> list:
@@ -85,6 +93,23 @@ class PhaseLabels:
         """First epoch labelled ``phase`` (None if never)."""
         idx = np.flatnonzero(self.codes == PHASES.index(phase))
         return int(self.epochs[idx[0]]) if idx.size else None
+
+    def since(self, phase: str):
+        """The epoch since which every recorded epoch is labelled ``phase``.
+
+        That is the first epoch of the last segment when it is ``phase``; None when the last
+        recorded epoch is in another phase.
+        """
+        if phase not in PHASES:
+            raise ValueError(f"phase must be one of {PHASES}; got {phase!r}")
+        if not self.segments or self.segments[-1][0] != phase:
+            return None
+        return int(self.segments[-1][1])
+
+    @property
+    def saturated_from(self):
+        """First epoch of the final saturated segment (None if training ends unsaturated)."""
+        return self.since("saturated")
 
     def summary(self) -> str:
         """One line per segment: ``linear     epochs 0-120``."""
@@ -104,9 +129,9 @@ def classify_phases(
     Examples
     --------
     >>> from esorma.bridge.tasks import xor_task
-    >>> from esorma.bridge.mlp import train_mlp
+    >>> from esorma.bridge.training import train_mlp
     >>> from esorma.bridge.diagnostics import phase_diagnostics
-    >>> res = train_mlp(xor_task(), hidden=(3,), epochs=3000, lr=2.0, rng=1)
+    >>> res = train_mlp(xor_task(), hidden=(3,), n_epochs=300, learning_rate=2.0, rng=1)
     >>> classify_phases(phase_diagnostics(res, lyapunov=False)).codes[0]
     np.int8(0)
     """

@@ -60,6 +60,9 @@ class BooleanTask:
     description: str
     params: dict
 
+    def __post_init__(self):
+        object.__setattr__(self, "input_names", tuple(self.input_names))
+
     @property
     def n_inputs(self) -> int:
         return int(self.X.shape[1])

@@ -1,7 +1,9 @@
 """Figures of the bridge: training phases, activation histograms, Lyapunov exponents, graphs.
 
-Every function imports matplotlib lazily, takes ``ax=None`` (a new figure is made) and
-returns the axes.
+The ``plot_*`` functions import matplotlib lazily, take ``ax=None`` (a new figure is made) and
+return the axes. :func:`draw_bridge_run` and :func:`draw_phase_sweep` return the whole figure
+of a :class:`~esorma.bridge.BridgeRun` (``esorma bridge --figure``) and of a
+:class:`~esorma.bridge.PhaseSweep` (``experiments/bridge_phases.py``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from esorma.plotting._common import _axes
 
 __all__ = [
     "PHASE_COLOURS",
+    "draw_bridge_run",
+    "draw_phase_sweep",
     "plot_phases",
     "plot_activation_histograms",
     "plot_lyapunov",
@@ -39,15 +43,26 @@ def _phase_handles():
     return [Patch(color=c, label=p) for p, c in PHASE_COLOURS.items()]
 
 
+def _mark_saturated(ax, labels):
+    """A vertical line at ``labels.saturated_from`` (the start of the saturated phase)."""
+    start = labels.saturated_from
+    if start is not None:
+        ax.axvline(start, color="C2", lw=1.2, ls="--", zorder=1,
+                   label=f"saturated from epoch {start}")
+
+
 def plot_phases(diagnostics, labels, ax=None, *, title: str | None = None):
     """Saturation, binarisation agreement and linearisation error over training, shaded by phase.
+
+    The dashed green line marks ``labels.saturated_from``, the start of the final saturated
+    segment.
 
     Examples
     --------
     >>> import matplotlib
     >>> matplotlib.use("Agg")
     >>> from esorma.bridge import xor_task, train_mlp, phase_diagnostics, classify_phases
-    >>> res = train_mlp(xor_task(), hidden=(3,), epochs=300, lr=2.0, rng=1)
+    >>> res = train_mlp(xor_task(), hidden=(3,), n_epochs=300, learning_rate=2.0, rng=1)
     >>> d = phase_diagnostics(res, lyapunov=False)
     >>> ax = plot_phases(d, classify_phases(d))
     >>> ax.get_xlabel()
@@ -57,6 +72,7 @@ def plot_phases(diagnostics, labels, ax=None, *, title: str | None = None):
     d = diagnostics
     ep = d.epochs
     _shade(ax, labels)
+    _mark_saturated(ax, labels)
     ax.plot(ep, d.saturated_fraction, color="C2", lw=1.8,
             label=f"saturated fraction (margin {d.margin:g})")
     ax.plot(ep, d.saturation, color="C2", lw=1.0, ls="--", label="mean |u| (saturation)")
@@ -78,8 +94,8 @@ def plot_phases(diagnostics, labels, ax=None, *, title: str | None = None):
     h2, l2 = ax2.get_legend_handles_labels()
     ax.legend(h1 + h2 + _phase_handles(), l1 + l2 + list(PHASE_COLOURS), fontsize=7,
               loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, framealpha=0.9)
-    ax.set_title(title or f"training phases ({d.activation}, lr {d.lr:g}); "
-                 f"final: {labels.final}", fontsize=10)
+    ax.set_title(title or f"training phases ({d.activation}, learning rate "
+                 f"{d.learning_rate:g}); final: {labels.final}", fontsize=10)
     return ax
 
 
@@ -118,7 +134,7 @@ def plot_lyapunov(diagnostics, ax=None, *, title: str | None = None):
     ax.axhline(0.0, color="k", lw=0.8)
     ax.set_xlabel("epoch (window centre)")
     ax.set_ylabel("λ₁ per step")
-    ax.set_title(title or f"FTLE of θ ↦ θ − η∇L (η = {d.lr:g})", fontsize=10)
+    ax.set_title(title or f"FTLE of θ ↦ θ − η∇L (η = {d.learning_rate:g})", fontsize=10)
     return ax
 
 
@@ -128,6 +144,7 @@ def plot_loss(diagnostics, ax=None, labels=None, *, title: str | None = None):
     d = diagnostics
     if labels is not None:
         _shade(ax, labels)
+        _mark_saturated(ax, labels)
     ax.semilogy(d.epochs, np.maximum(d.loss, 1e-12), color="k", label="loss")
     ax.semilogy(d.epochs, np.maximum(d.error, 1e-4), color="C3", label="error (floor 1e-4)")
     ax.set_xlabel("epoch")
@@ -178,3 +195,103 @@ def plot_network_graph(G, ax=None, *, title: str | None = None, show_formulas: b
     ax.set_title(title or f"binarised network: {G.number_of_nodes()} nodes, "
                  f"{G.number_of_edges()} relevant edges", fontsize=10)
     return ax
+
+
+def draw_bridge_run(run):
+    """The figure of a :class:`~esorma.bridge.BridgeRun`: phases, histograms, loss, FTLE, graph.
+
+    Five panels: the phase diagnostics (:func:`plot_phases`), the activation histograms, the
+    loss, the Lyapunov exponents, and below them the binarised network graph with its unit
+    formulas (:func:`plot_network_graph`; a note where the network has none, e.g. ReLU).
+    Returns the matplotlib Figure.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from esorma.bridge import bridge_study
+    >>> fig = draw_bridge_run(bridge_study("xor", n_epochs=100, lyapunov=False, rng=1))
+    >>> len(fig.axes) >= 5
+    True
+    """
+    import matplotlib.pyplot as plt
+
+    from esorma.bridge.graph import network_to_graph
+
+    d, lab = run.diagnostics, run.labels
+    fig = plt.figure(figsize=(12.5, 14.0))
+    gs = fig.add_gridspec(3, 2, height_ratios=(1.0, 1.0, 1.1))
+    plot_phases(d, lab, ax=fig.add_subplot(gs[0, 0]))
+    plot_activation_histograms(d, ax=fig.add_subplot(gs[0, 1]))
+    plot_loss(d, ax=fig.add_subplot(gs[1, 0]), labels=lab)
+    plot_lyapunov(d, ax=fig.add_subplot(gs[1, 1]))
+    ax = fig.add_subplot(gs[2, :])
+    try:
+        G = network_to_graph(run.network, run.task.input_names)
+    except ValueError as exc:  # ReLU, or a unit too large for a flat formula
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, f"no binary graph: {exc}", ha="center", va="center", wrap=True,
+                transform=ax.transAxes, color="0.4")
+    else:
+        plot_network_graph(G, ax=ax, title=f"{run.task.name}: binarised network "
+                           f"({G.number_of_edges()} relevant edges)")
+    start = run.saturated_from
+    when = (f"saturated from epoch {start}" if start is not None
+            else f"not saturated at the end (final phase {run.final_phase})")
+    formula = run.formula.text if run.formula is not None else "-"
+    if len(formula) > 120:
+        formula = formula[:117] + "..."
+    fig.suptitle(f"{run.task.name}: hidden {run.hidden} {run.activation}, learning rate "
+                 f"{run.learning_rate:g}, seed {run.seed}, {run.n_epochs_run} epochs; {when}\n"
+                 f"formula: {formula}", fontsize=9)
+    fig.tight_layout(h_pad=4.0)
+    return fig
+
+
+def draw_phase_sweep(sweep):
+    """The figure of a :class:`~esorma.bridge.PhaseSweep`: phases per scale, FTLE vs loss.
+
+    One column per task: the phase of every recorded epoch of the first seed's run per
+    initial scale (top), and the early FTLE against the final loss of every run (bottom).
+    Returns the matplotlib Figure.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
+    s = sweep
+    n_tasks = len(s.tasks)
+    fig, axes = plt.subplots(2, n_tasks, figsize=(6 * n_tasks, 8), squeeze=False)
+    colours = list(PHASE_COLOURS.values())
+    ep = s.epochs
+    n_seeds = s.seeds.shape[1]
+    for col, name in enumerate(s.tasks):
+        ax = axes[0, col]
+        ends = np.append(ep[1:], ep[-1] + 1)
+        for i in range(s.init_scales.size):
+            codes = s.phase_codes[col, i]
+            cuts = np.flatnonzero(np.diff(codes)) + 1
+            for a, b in zip(np.r_[0, cuts], np.r_[cuts, codes.size]):  # runs of one phase
+                ax.broken_barh([(ep[a], ends[b - 1] - ep[a])], (i - 0.4, 0.8), lw=0,
+                               color=colours[codes[a]])
+        ax.set_yticks(range(s.init_scales.size))
+        ax.set_yticklabels([f"{v:g}" for v in s.init_scales])
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("initial weight scale")
+        ax.set_xscale("symlog", linthresh=10)
+        ax.set_xlim(0, ends[-1])
+        ax.set_title(f"{name}: phases over training (first seed of each scale)", fontsize=10)
+        ax.legend(handles=[Patch(color=c, label=p) for p, c in PHASE_COLOURS.items()],
+                  fontsize=8, loc="lower right")
+        ax = axes[1, col]
+        for i, v in enumerate(s.init_scales):
+            ax.semilogy(s.ftle_early[col, i], np.maximum(s.final_loss[col, i], 1e-8), "o",
+                        color=plt.cm.viridis(i / max(s.init_scales.size - 1, 1)),
+                        label=f"scale {v:g}")
+        ax.axvline(0.0, color="k", lw=0.8)
+        ax.set_xlabel(f"leading FTLE of the GD map, first {s.ftle_window} steps")
+        ax.set_ylabel(f"final loss after {s.n_epochs} epochs")
+        ax.legend(fontsize=7)
+        ax.set_title(f"{name}: early FTLE vs final loss ({n_seeds} seeds per scale)",
+                     fontsize=10)
+    fig.tight_layout()
+    return fig

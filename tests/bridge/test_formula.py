@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pytest
 
+import esorma.bridge.formula as BF
 from esorma.bridge import (
     all_inputs,
     estimate_n_terms,
@@ -254,6 +255,44 @@ def test_too_many_terms_refused_with_estimate():
     assert u.exact and u.n_true == 2**70 - sum(math.comb(70, k) for k in range(4))
 
 
+# ----------------------------------------------------------------------------- rounding-level ties
+def test_rounding_level_margin_is_a_tie_not_certified():
+    # 0.1 + 0.2 - 0.3 = 2.8e-17 in floating point: an exact tie for the decimal weights
+    f = unit_to_formula([0.1, 0.2], -0.3, ["A", "B"])
+    assert 0 < f.margin < 1e-16
+    assert not f.certified  # was certified=True before (margin > 0)
+    assert f.tie and f.reason.startswith("tie")
+    assert f.tolerance == BF.rounding_tolerance([0.1, 0.2], -0.3) and f.margin <= f.tolerance
+    # the same weights under -1/+1 inputs: a tie too
+    g = unit_to_formula([0.1, 0.2], 0.3 - 0.6, encoding="pm1")  # 0.1 u + 0.2 v - 0.3 (0/1)
+    assert g.tie and not g.certified
+    # a small but genuine margin is still certified (the tolerance is ~1e-15, not larger)
+    h = unit_to_formula([0.1, 0.2], -0.3 + 1e-9)
+    assert h.certified and not h.tie and h.reason.startswith("certified")
+    # an exact tie (margin 0) is reported as such
+    t = unit_to_formula([1.0, 1.0], -1.0)
+    assert t.margin == 0.0 and t.tie and not t.certified
+
+def test_quantisation_uses_the_same_rounding_tolerance():
+    w, b = np.array([1.0, 2.0, -3.0]), 0.5
+    rep = quantise_unit(w, b)
+    # integer weights: no rounding error, so E is exactly the shared floating-point term
+    assert rep.exact and rep.rounding_error == BF.rounding_tolerance(w, b)
+    tol = BF.rounding_tolerance(np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([0.5, -1.0]))
+    assert tol.shape == (2,) and tol[1] == BF.rounding_tolerance([3.0, 4.0], -1.0)
+
+def test_unit_arguments_are_validated():
+    with pytest.raises(TypeError, match="b must be a real scalar"):
+        unit_to_formula([1.0, 1.0], "0.5")  # a string bias was silently accepted before
+    with pytest.raises(ValueError, match="b must be finite"):
+        unit_to_formula([1.0, 1.0], np.nan)
+    with pytest.raises(ValueError, match="w must be finite"):
+        unit_to_bdd([1.0, np.inf], 0.0)
+    with pytest.raises(TypeError, match="w must be a real numeric 1-D array"):
+        unit_to_formula([True, False], 0.0)
+    assert str(unit_to_formula([2, 2, 2], np.array(-3.0))) == "at least 2 of {x0, x1, x2}"
+
+
 def test_itertools_brute_force_helper_is_itself_right():
     # sanity check of the reference: 2-of-3 has the three pairs
     assert _brute_minimal_true_sets([2, 2, 2], -3) == [(0, 1), (0, 2), (1, 2)]
@@ -261,7 +300,8 @@ def test_itertools_brute_force_helper_is_itself_right():
 
 
 @pytest.mark.parametrize(
-    "module", ["tasks", "formula", "bdd", "network", "graph", "phases", "mlp", "diagnostics"]
+    "module", ["tasks", "formula", "bdd", "network", "graph", "phases", "model", "training",
+               "diagnostics", "study"]
 )
 def test_docstring_examples_run(module):
     import doctest
