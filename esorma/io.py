@@ -245,10 +245,17 @@ def _write_array(group, name, value: np.ndarray, meta=None):
 
 
 def _needs_group(value) -> bool:
+    """True for values stored as datasets or groups: arrays, results, and containers of them."""
     import dataclasses
 
-    return isinstance(value, np.ndarray) or (
-        dataclasses.is_dataclass(value) and not isinstance(value, type))
+    if isinstance(value, np.ndarray) or (
+            dataclasses.is_dataclass(value) and not isinstance(value, type)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return any(_needs_group(v) for v in value)
+    if isinstance(value, dict):
+        return any(_needs_group(v) for v in value.values())
+    return False
 
 
 def _write_value(group, name, value, meta=None):
