@@ -33,10 +33,10 @@ SEED = 2026
 
 
 def sk_couplings(n: int, seed: int) -> np.ndarray:
-    rng = np.random.default_rng([seed, n])
-    a = rng.standard_normal((n, n))
-    J = np.triu(a, 1)
-    return (J + J.T) / np.sqrt(n)
+    """The SK instance of size ``n`` for ``seed`` (esorma's generator, one stream per size)."""
+    from esorma.couplings import sk_couplings as draw
+
+    return draw(n, rng=np.random.default_rng([seed, n]))
 
 
 def _user_seconds() -> float:
