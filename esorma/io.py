@@ -16,7 +16,7 @@ import json
 import os
 import platform
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, Iterator
 
 import numpy as np
@@ -277,15 +277,23 @@ def _write_value(group, name, value, meta=None):
         for i, v in enumerate(value):
             _write_value(sub, str(i), v)
     elif isinstance(value, dict) and any(_needs_group(v) for v in value.values()):
-        bad = [k for k in value if not isinstance(k, str) or "/" in k or k in ("", ".")]
-        if bad:
-            raise TypeError(f"cannot store field {name!r}: dict keys must be strings without "
-                            f"'/'; got {bad[:3]!r}")
         sub = group.create_group(name)
         sub.attrs["container"] = "dict"
-        sub.attrs["keys"] = json.dumps(list(value))
-        for k, v in value.items():
-            _write_value(sub, k, v)
+        named = all(isinstance(k, str) and "/" not in k and k not in ("", ".") for k in value)
+        if named:  # readable member names
+            sub.attrs["keys"] = json.dumps(list(value))
+            for k, v in value.items():
+                _write_value(sub, k, v)
+        else:  # any JSON keys (numbers, tuples of numbers): members by position
+            try:
+                sub.attrs["key_values"] = json.dumps([to_jsonable(k) for k in value])
+            except TypeError:
+                raise TypeError(f"cannot store field {name!r}: dict keys must be strings, "
+                                f"numbers or tuples of them") from None
+            for i, v in enumerate(value.values()):
+                _write_value(sub, str(i), v)
+    elif isinstance(value, PurePath):
+        group.attrs[f"path:{name}"] = str(value)
     elif isinstance(value, (str, bool, int, float, complex, np.generic)):
         group.attrs[f"scalar:{name}"] = value
     else:
@@ -295,6 +303,11 @@ def _write_value(group, name, value, meta=None):
             raise TypeError(f"cannot store field {name!r} of type {type(value).__name__}: "
                             f"{exc}") from None
         group.attrs[f"json:{name}"] = text
+
+
+def _hashable(key):
+    """A dict key decoded from JSON: lists become tuples (JSON has no tuples)."""
+    return tuple(_hashable(k) for k in key) if isinstance(key, list) else key
 
 
 def _read_dataset(ds):
@@ -345,11 +358,16 @@ def _read_group(group):
             )
         elif prefix == "json":
             values[name] = json.loads(value)
+        elif prefix == "path":
+            values[name] = Path(value.decode() if isinstance(value, bytes) else value)
     container = group.attrs.get("container")
     if container is not None:
         container = container.decode() if isinstance(container, bytes) else str(container)
         if container == "dict":
-            return {k: values[k] for k in json.loads(group.attrs["keys"])}
+            if "keys" in group.attrs:
+                return {k: values[k] for k in json.loads(group.attrs["keys"])}
+            keys = json.loads(group.attrs["key_values"])
+            return {_hashable(k): values[str(i)] for i, k in enumerate(keys)}
         items = [values[str(i)] for i in range(int(group.attrs["length"]))]
         return items if container == "list" else tuple(items)
     target = group.attrs.get("dataclass")

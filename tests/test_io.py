@@ -2,6 +2,7 @@
 
 import dataclasses
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import h5py
 import numpy as np
@@ -33,6 +34,8 @@ class _Outer:
     inner: _Inner
     parts: tuple
     by_name: dict
+    by_point: dict
+    where: Path
     settings: dict
     count: int
     ratio: float
@@ -49,6 +52,8 @@ def _outer():
         parts=(_Inner(np.zeros(2), "a"), _Inner(np.ones(2), "b"),
                ((np.arange(2), "deep"), [np.ones(1)])),
         by_name={"a": np.arange(4.0), "b": _Inner(np.arange(2), "c")},
+        by_point={(100, 0.05, 0.0): np.arange(3), (200, 0.1, 0.5): _Inner(np.ones(1), "p")},
+        where=Path("results") / "r.h5",
         settings={"n": 3, "gains": [0.5, 1.0]},
         count=7,
         ratio=float("nan"),

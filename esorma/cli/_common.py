@@ -149,17 +149,3 @@ def finish(args, result, *, summary: dict, text=(), draw=None, config=None, seed
             print(f"wrote {path} ({name})")
     return 0
 
-
-# ---- transitional: the old per-command helpers, removed once every command uses add_outputs
-def add_json(parser):  # pragma: no cover
-    parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
-
-
-def add_out(parser, help="write results to this HDF5 file"):  # pragma: no cover
-    parser.add_argument("--out", type=Path, default=None, metavar="PATH", help=help)
-
-
-def save_figure(fig, path):  # pragma: no cover
-    from esorma.plotting import save_figure as _save
-
-    return _save(fig, path)

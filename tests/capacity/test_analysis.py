@@ -150,3 +150,13 @@ def test_summary_estimate_and_extrapolation_round_trip(roundtrip):
     e3 = CapacityEstimate(n, ac, ac - 1e-4, ac + 1e-4, ("ok",) * 3, grid_step=np.full(3, 0.01))
     roundtrip(e3)
     roundtrip(extrapolate_capacity(e3))
+
+
+def test_raw_results_round_trip_with_their_point_keys(roundtrip, tmp_path):
+    from esorma.capacity import CapacityConfig, capacity_sweep
+
+    cfg = CapacityConfig([60], [0.05, 0.1], n_networks=1, n_probes=2)
+    res = capacity_sweep(cfg, seed=3, path=tmp_path / "sweep.h5")
+    back = roundtrip(res)
+    assert set(back.points) == set(res.points) and all(isinstance(k, tuple) for k in back.points)
+    assert back.summary().alphas.tolist() == res.summary().alphas.tolist()
