@@ -18,6 +18,7 @@ from esorma.attractors.basins import (
     decode_states,
     encode_states,
     exact_basins,
+    exact_basins_cost,
     successors,
 )
 from esorma.attractors.enumerate import (
@@ -37,6 +38,7 @@ __all__ = [
     "FixedPoints",
     "ExactBasins",
     "exact_basins",
+    "exact_basins_cost",
     "successors",
     "encode_states",
     "decode_states",

@@ -25,6 +25,7 @@ from esorma.attractors.labels import AttractorLabels, label_states
 __all__ = [
     "ExactBasins",
     "exact_basins",
+    "exact_basins_cost",
     "successors",
     "encode_states",
     "decode_states",
@@ -81,7 +82,16 @@ def decode_states(codes, n_neurons: int) -> np.ndarray:
     return out[0] if scalar else out
 
 
-def _estimate(n: int, mode: str) -> tuple[float, float]:
+def exact_basins_cost(n: int, mode: str = "sync") -> tuple[float, float]:
+    """Estimated memory (bytes) and single-core time (s) of :func:`exact_basins` at size ``n``.
+
+    Examples
+    --------
+    >>> nbytes, seconds = exact_basins_cost(40)
+    >>> nbytes > 1e12
+    True
+    """
+    mode = check_choice(mode, "mode", ("sync", "sequential"))
     states = 2.0**n
     nbytes = states * _BYTES_PER_STATE
     per = _SECONDS_PER_STATE_SPIN[mode] * (n if mode == "sync" else n * n / 4 + n)
@@ -96,7 +106,7 @@ def _prepare(network, theta, mode, max_neurons):
     max_neurons = check_int(max_neurons, "max_neurons", minimum=1, maximum=_HARD_LIMIT)
     n = net.n_neurons
     if n > max_neurons:
-        nbytes, seconds = _estimate(n, mode)
+        nbytes, seconds = exact_basins_cost(n, mode)
         raise ValueError(
             f"the network has N = {n} neurons; exact basins visit all 2**{n} = {2**n:.3g} states "
             f"(about {format_bytes(nbytes)} and ~{seconds:.0f} s of single-core compute); "

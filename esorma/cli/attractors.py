@@ -87,7 +87,7 @@ def _check_flags(args) -> dict:
     """Validate the flags (errors name them); return the keyword arguments of the study."""
     from esorma._validation import check_int, check_probability, check_real, format_bytes
     from esorma.attractors import MAX_EXACT_NEURONS
-    from esorma.attractors.basins import _estimate
+    from esorma.attractors import exact_basins_cost
 
     if args.seed is None or args.seed < 0:
         raise ValueError(f"--seed must be a non-negative integer; got {args.seed}")
@@ -131,7 +131,7 @@ def _check_flags(args) -> dict:
 
             n = read_couplings(args.couplings).n_neurons
         if n > MAX_EXACT_NEURONS:
-            nbytes, seconds = _estimate(n, args.dynamics or "sync")
+            nbytes, seconds = exact_basins_cost(n, args.dynamics or "sync")
             raise ValueError(
                 f"--method exact visits all 2^N states and handles N <= {MAX_EXACT_NEURONS}; "
                 f"N = {n} has 2^{n} = {2.0**n:.3g} states (about {format_bytes(nbytes)} and "
