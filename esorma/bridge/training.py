@@ -141,6 +141,18 @@ def _newton_direction(theta, shapes, act, X, y, g, damping):
     return -U @ ((U.T @ g) / (np.abs(mu) + damping))
 
 
+def _task_arrays(task, X, y, who: str):
+    """``(X, y)`` from a :class:`BooleanTask`, or from arrays given as ``task, y`` or ``X=, y=``."""
+    from esorma.bridge.tasks import BooleanTask
+
+    if isinstance(task, BooleanTask):
+        return task.X, task.y
+    Xa = task if X is None else X
+    if Xa is None or y is None:
+        raise TypeError(f"{who} needs a BooleanTask, or arrays X and y")
+    return Xa, y
+
+
 def train_mlp(
     task=None,
     y=None,
@@ -210,15 +222,7 @@ def train_mlp(
     >>> res.zero_error
     True
     """
-    from esorma.bridge.tasks import BooleanTask
-
-    if isinstance(task, BooleanTask):
-        Xa, ya = task.X, task.y
-    else:
-        Xa = task if X is None else X
-        ya = y
-        if Xa is None or ya is None:
-            raise TypeError("train_mlp needs a BooleanTask, or arrays X and y")
+    Xa, ya = _task_arrays(task, X, y, "train_mlp")
     check_choice(activation, "activation", ACTIVATIONS)
     check_choice(optimizer, "optimizer", OPTIMIZERS)
     epochs = check_int(n_epochs, "n_epochs", minimum=0)
@@ -354,15 +358,7 @@ def result_from_snapshots(
     >>> res.history.params.shape
     (3, 9)
     """
-    from esorma.bridge.tasks import BooleanTask
-
-    if isinstance(task, BooleanTask):
-        Xa, ya = task.X, task.y
-    else:
-        Xa = task if X is None else X
-        ya = y
-        if Xa is None or ya is None:
-            raise TypeError("result_from_snapshots needs a BooleanTask, or arrays X and y")
+    Xa, ya = _task_arrays(task, X, y, "result_from_snapshots")
     if isinstance(snapshots, (str, np.ndarray)) or not hasattr(snapshots, "__len__") \
             or len(snapshots) == 0:
         raise ValueError("snapshots must be a non-empty sequence of [(W, b), ...] networks")
