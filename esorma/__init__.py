@@ -25,6 +25,7 @@ _SUBMODULES = (
     "bridge",
     "capacity",
     "couplings",
+    "dense",
     "dynamics",
     "errors",
     "io",

@@ -22,6 +22,8 @@ CASES = {
     "boltzmann": ["boltzmann", "--quick"],
     "bridge": ["bridge", "xor", "--epochs", "300", "--no-lyapunov"],
     "chaos": ["chaos", "--n", "40", "--g", "0.5", "1.5", "--t-max", "10", "--t-transient", "2"],
+    "dense": ["dense", "landscape", "--n", "10", "--patterns", "3", "--starts", "100",
+              "--models", "poly2", "poly3"],
 }
 
 
