@@ -23,9 +23,15 @@ __all__ = [
     "check_thresholds",
     "check_choice",
     "check_bool",
+    "check_not_masked",
+    "check_finite_array",
+    "check_integer_row_sums",
+    "abs_row_sums",
     "available_memory_bytes",
     "check_memory",
     "format_bytes",
+    "format_seconds",
+    "check_seconds",
     "parse_values",
 ]
 
@@ -59,8 +65,10 @@ def spawn_seeds(rng: np.random.Generator, n: int) -> np.ndarray:
 
 def check_int(value, name: str, *, minimum=None, maximum=None) -> int:
     """Return ``value`` as a Python int, or raise naming ``name`` and the allowed range."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        if isinstance(value, numbers.Real) and float(value).is_integer():
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be an integer, not a boolean; got {value!r}")
+    if not isinstance(value, numbers.Integral):
+        if isinstance(value, numbers.Real) and _is_integral_float(value):
             value = int(value)
         else:
             raise TypeError(f"{name} must be an integer; got {value!r}")
@@ -70,6 +78,13 @@ def check_int(value, name: str, *, minimum=None, maximum=None) -> int:
     if maximum is not None and value > maximum:
         raise ValueError(f"{name} must be <= {maximum}; got {value}")
     return value
+
+
+def _is_integral_float(value) -> bool:
+    try:
+        return float(value).is_integer()
+    except (OverflowError, ValueError):  # huge Fractions and the like
+        return False
 
 
 def _upper(maximum):
@@ -88,7 +103,11 @@ def check_real(
     """Return ``value`` as a finite float within the given bounds, or raise naming ``name``."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number; got {value!r}")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:  # an int beyond the float range (10**400)
+        raise ValueError(f"{name} must be finite; got an integer of {value.bit_length()} bits"
+                         ) from None
     if not np.isfinite(value):
         raise ValueError(f"{name} must be finite; got {value}")
     lo = "" if minimum is None else (f"> {minimum}" if strict_min else f">= {minimum}")
@@ -116,13 +135,61 @@ def check_bool(value, name: str) -> bool:
 def check_choice(value, name: str, allowed) -> str:
     """``value`` must be one of ``allowed`` (strings)."""
     allowed = tuple(allowed)
-    if value not in allowed:
+    # Compare only values of the allowed values' types: ``value in allowed`` with an array
+    # would compare element-wise and fail with NumPy's "truth value is ambiguous".
+    if not any(isinstance(value, type(a)) and value == a for a in allowed):
         raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}; got {value!r}")
     return value
 
 
+def check_not_masked(x, name: str) -> None:
+    """Refuse a NumPy masked array (its masked entries would silently be used as numbers)."""
+    if isinstance(x, np.ma.MaskedArray):
+        raise TypeError(
+            f"{name} must be a plain array, not a numpy masked array (masked entries would be "
+            f"used as ordinary numbers); fill or drop them first (e.g. {name}.filled(...) or "
+            f"{name}.compressed())"
+        )
+
+
+def check_finite_array(x, name: str, *, ndim=None, allow_empty: bool = True) -> np.ndarray:
+    """A real float64 array with only finite entries (NaN/inf refused, naming ``name``).
+
+    ``ndim`` (an int or a tuple of ints) restricts the number of dimensions.
+    """
+    check_not_masked(x, name)
+    try:
+        arr = np.asarray(x)
+    except (ValueError, TypeError) as exc:  # ragged nested sequences
+        raise ValueError(f"{name} must be a rectangular numeric array; got {exc}") from None
+    if arr.dtype == np.bool_ or not (
+        np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
+    ):
+        raise TypeError(f"{name} must be a real numeric array; got dtype {arr.dtype}")
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+        if arr.ndim not in allowed:
+            dims = " or ".join(str(d) for d in allowed)
+            raise ValueError(f"{name} must have {dims} dimension(s); got shape {arr.shape}")
+    if not allow_empty and arr.size == 0:
+        raise ValueError(f"{name} must not be empty; got shape {arr.shape}")
+    arr = arr.astype(np.float64, copy=False)
+    if not np.all(np.isfinite(arr)):
+        bad = int(np.count_nonzero(~np.isfinite(arr)))
+        raise ValueError(f"{name} must be finite; found {bad} NaN or inf entries")
+    return arr
+
+
+def _as_array(x, name: str) -> np.ndarray:
+    check_not_masked(x, name)
+    try:
+        return np.asarray(x)
+    except (ValueError, TypeError) as exc:  # ragged nested sequences
+        raise ValueError(f"{name} must be a rectangular numeric array; got {exc}") from None
+
+
 def _as_pm1(x, name: str) -> np.ndarray:
-    arr = np.asarray(x)
+    arr = _as_array(x, name)
     if arr.dtype == object or not (
         np.issubdtype(arr.dtype, np.integer)
         or np.issubdtype(arr.dtype, np.floating)
@@ -174,8 +241,12 @@ def check_couplings(
     """Validate a square, finite, real coupling matrix and return it as a NumPy array.
 
     Integer couplings are kept as integers (exact ties); other real types become float64.
+    64-bit integer couplings whose row sums ``Σ_j |J_ij|`` exceed ``2**60`` are refused (local
+    fields, energies and flip alignments are exact int64 sums and would overflow), and unsigned
+    couplings become the next signed type (uint8 -> int16, ..., uint64 -> int64): mixed
+    unsigned/signed arithmetic would silently become float in the kernels.
     """
-    arr = np.asarray(J)
+    arr = _as_array(J, name)
     if arr.dtype == np.bool_ or not (
         np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
     ):
@@ -189,6 +260,11 @@ def check_couplings(
             raise ValueError(f"{name} must be finite; found NaN or inf entries")
         if arr.dtype != np.float64:
             arr = arr.astype(np.float64)
+    else:
+        if arr.dtype.itemsize >= 8:
+            check_integer_row_sums(arr, name)
+        if arr.dtype.kind == "u":  # the next signed type: exact, and no mixed-sign promotion
+            arr = arr.astype(np.dtype(f"int{min(64, 16 * arr.dtype.itemsize)}"))
     if symmetric and not np.array_equal(arr, arr.T):
         raise ValueError(f"{name} must be symmetric (J == J.T)")
     if zero_diagonal and np.any(np.diagonal(arr) != 0):
@@ -200,7 +276,7 @@ def check_thresholds(theta, n: int, name: str = "theta") -> np.ndarray:
     """Thresholds: None (zeros) or a finite real vector of length ``n``; returns float64."""
     if theta is None:
         return np.zeros(n, dtype=np.float64)
-    arr = np.asarray(theta)
+    arr = _as_array(theta, name)
     if arr.dtype == np.bool_ or not (
         np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
     ):
@@ -213,6 +289,44 @@ def check_thresholds(theta, n: int, name: str = "theta") -> np.ndarray:
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must be finite; found NaN or inf entries")
     return arr
+
+
+INTEGER_ROW_SUM_LIMIT = 2**60  # 2 (Σ_j |J_ij| + max |J_ii|) + 2 stays below 2**63
+
+
+def abs_row_sums(J, *, chunk_elements: int = 1 << 22) -> np.ndarray:
+    """``Σ_j |J_ij|`` per row as float64, in row blocks (no full-size temporary).
+
+    Taken in float64 so that nothing overflows (``abs(-2**63)`` would in int64); each sum is
+    within a relative ``N·2**-53`` of the exact one.
+    """
+    n_rows, n_cols = J.shape
+    out = np.empty(n_rows, dtype=np.float64)
+    step = max(1, chunk_elements // max(1, n_cols))
+    for start in range(0, n_rows, step):
+        block = J[start:start + step].astype(np.float64)
+        out[start:start + step] = np.abs(block).sum(axis=1)
+    return out
+
+
+def check_integer_row_sums(J, name: str = "J", *, limit: int = INTEGER_ROW_SUM_LIMIT) -> None:
+    """Refuse integer couplings whose row sums ``Σ_j |J_ij|`` exceed ``limit`` (int64 overflow).
+
+    Local fields ``J s`` of integer couplings are exact int64 sums; beyond ``2**60`` they (or
+    the flip alignments built from them) would wrap around silently and give wrong fields,
+    wrong fixed points and energies of the wrong sign.
+    """
+    if J.size == 0:
+        return
+    sums = abs_row_sums(J)
+    worst = int(np.argmax(sums))
+    if sums[worst] > limit:
+        raise ValueError(
+            f"{name} has integer couplings whose row sums of |{name}_ij| reach "
+            f"{sums[worst]:.3g} (row {worst}), more than 2**{int(np.log2(limit))} = {limit:.3g}: "
+            f"int64 local fields would overflow; use smaller integer couplings, or float "
+            f"couplings ({name}.astype(float), exact only below 2**53)"
+        )
 
 
 def available_memory_bytes() -> int:
@@ -253,6 +367,9 @@ def check_memory(nbytes: float, what: str, *, hint: str = "", fraction: float = 
         raise MemoryError(msg)
 
 
+_MAX_RANGE_VALUES = 10**6
+
+
 def parse_values(tokens, name: str) -> list[float]:
     """Numbers from values and inclusive ``START:STOP:STEP`` ranges (rounded to 10 digits).
 
@@ -283,6 +400,10 @@ def parse_values(tokens, name: str) -> list[float]:
             if not (np.isfinite([start, stop, step]).all() and step > 0 and stop >= start):
                 raise ValueError(f"{name} ranges must be START:STOP:STEP with STEP > 0 and "
                                  f"STOP >= START; got {tok!r}")
+            count = (stop - start) / step + 1
+            if count > _MAX_RANGE_VALUES:
+                raise ValueError(f"{name} range {tok!r} holds {count:.3g} values, more than "
+                                 f"{_MAX_RANGE_VALUES:.0e}; use a larger STEP")
             count = int(np.floor((stop - start) / step + 1e-9)) + 1
             out.extend(round(start + i * step, 10) for i in range(count))
         else:
@@ -297,3 +418,30 @@ def parse_values(tokens, name: str) -> list[float]:
     if not out:
         raise ValueError(f"{name} needs at least one value")
     return out
+
+
+def format_seconds(seconds: float) -> str:
+    """Human-readable duration (``45 s``, ``12 min``, ``3.5 h``, ``2 days``, ``4e+03 years``)."""
+    s = float(seconds)
+    if s < 120:
+        return f"{s:.3g} s"
+    if s < 7200:
+        return f"{s / 60:.3g} min"
+    if s < 2 * 86400:
+        return f"{s / 3600:.3g} h"
+    if s < 2 * 365 * 86400:
+        return f"{s / 86400:.3g} days"
+    return f"{s / (365.25 * 86400):.3g} years"
+
+
+def check_seconds(seconds: float, max_seconds: float, what: str, *, hint: str = "") -> None:
+    """Refuse up front (ValueError) when the estimated ``seconds`` exceed ``max_seconds``.
+
+    The message gives the estimate and names ``max_seconds``, the parameter to change.
+    """
+    if seconds > max_seconds:
+        msg = (f"{what} would take an estimated {format_seconds(seconds)}, more than "
+               f"max_seconds = {max_seconds:g}; pass a larger max_seconds to run it anyway")
+        if hint:
+            msg += f", or {hint}"
+        raise ValueError(msg)

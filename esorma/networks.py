@@ -37,6 +37,9 @@ class Hopfield:
     J : array_like, shape (N, N)
         Couplings: any finite real matrix (symmetric or not), or integer counts (int16/int32)
         together with ``scale``. The diagonal is kept as given (learning rules zero it).
+        Integer couplings are summed exactly in int64: row sums ``Σ_j |J_ij|`` above 2**60
+        are refused (they would overflow), as are values so large that float64 fields or
+        energies would overflow. Masked arrays are refused.
     theta : array_like, shape (N,), optional
         Thresholds (default 0).
     scale : float
@@ -85,6 +88,8 @@ class Hopfield:
         if self.patterns is not None:
             xi, _ = check_spins(self.patterns, "patterns", n=n)
             set_(self, "patterns", xi)
+        if _trusted is not True:
+            self._check_float_range()
         if self.rule is not None:
             from esorma.learning import RULES
 
@@ -94,6 +99,23 @@ class Hopfield:
         # Kernels walk rows of J^T (the columns of J) when a spin flips; contiguous either way.
         set_(self, "_Jt", J if symmetric else np.ascontiguousarray(J.T))
         set_(self, "_low_rank", _trusted is True and self.rule == "hebb")
+
+    def _check_float_range(self) -> None:
+        """Refuse ``scale``, J and θ so large that fields or energies would overflow float64.
+
+        A cheap bound (two passes over J, no copy): ``|E| <= ½ scale N² max|J| + N max|θ|``.
+        Integer J is bounded separately (row sums, in ``check_couplings``).
+        """
+        J, n = self.J, self.J.shape[0]
+        peak = max(abs(float(J.max())), abs(float(J.min())))
+        with np.errstate(over="ignore"):
+            bound = self.scale * peak * n * n + n * float(np.abs(self.theta).max())
+        if not np.isfinite(bound):
+            raise ValueError(
+                f"scale * J and theta are too large (scale = {self.scale:.3g}, max |J_ij| = "
+                f"{peak:.3g}, N = {n}): local fields and energies could overflow float64; "
+                f"rescale the couplings"
+            )
 
     # ------------------------------------------------------------------ construction
     @classmethod

@@ -22,7 +22,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from esorma._results import summarized
-from esorma._validation import as_rng, check_choice, check_int, check_real
+from esorma._validation import (
+    as_rng,
+    check_choice,
+    check_finite_array,
+    check_int,
+    check_not_masked,
+    check_real,
+)
 
 __all__ = [
     "ACTIVATIONS",
@@ -146,7 +153,7 @@ class MLP:
 
     def with_params(self, theta) -> "MLP":
         """A copy with the flat parameter vector ``theta``."""
-        theta = np.asarray(theta, dtype=np.float64)
+        theta = check_finite_array(theta, "theta")
         if theta.shape != (self.n_params,):
             raise ValueError(f"theta must have shape ({self.n_params},); got {theta.shape}")
         return MLP(tuple(Layer(W.copy(), b.copy()) for W, b in _unpack(theta, self.shapes)),
@@ -178,9 +185,14 @@ class MLP:
 
 
 def _check_X(X, n_inputs):
-    arr = np.asarray(X)
+    check_not_masked(X, "X")
+    try:
+        arr = np.asarray(X)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"X must be a rectangular numeric array; got {exc}") from None
     if arr.dtype == object or not (
-        np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_
+        np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
+        or arr.dtype == np.bool_
     ):
         raise TypeError(f"X must be a real numeric array; got dtype {arr.dtype}")
     if arr.ndim == 1:
@@ -238,15 +250,7 @@ def mlp_from_weights(layers, activation: str = "sigmoid") -> MLP:
 
 
 def _real_array(x, name):
-    arr = np.asarray(x)
-    if arr.dtype == np.bool_ or not (
-        np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
-    ):
-        raise TypeError(f"{name} must be a real numeric array; got dtype {arr.dtype}")
-    arr = arr.astype(np.float64)
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be finite; found NaN or inf entries")
-    return arr
+    return np.array(check_finite_array(x, name), dtype=np.float64)  # a copy, finite
 
 
 def init_mlp(sizes, activation: str = "sigmoid", *, init_scale: float = 1.0, rng=None) -> MLP:
@@ -316,12 +320,22 @@ def loss_and_grad(net: MLP, X, y, theta=None):
     """
     X = _check_X(X, net.n_inputs)
     y = _check_y(y, X.shape[0], net.n_outputs)
-    theta = net.params if theta is None else np.asarray(theta, dtype=np.float64)
+    theta = net.params if theta is None else _check_theta(theta, net)
     return _loss_grad(theta, net.shapes, net.activation, X, y)
 
 
+def _check_theta(theta, net):
+    theta = check_finite_array(theta, "theta")
+    if theta.shape != (net.n_params,):
+        raise ValueError(f"theta must have shape ({net.n_params},); got {theta.shape}")
+    return theta
+
+
 def _check_y(y, n, m):
-    arr = np.asarray(y, dtype=np.float64)
+    check_not_masked(y, "y")
+    if np.asarray(y).dtype == np.bool_:
+        y = np.asarray(y, dtype=np.float64)
+    arr = check_finite_array(y, "y")
     if arr.ndim == 1:
         arr = arr[:, None]
     if arr.shape != (n, m):
@@ -419,8 +433,8 @@ def hessian_vector_product(net: MLP, X, y, V, theta=None) -> np.ndarray:
     """
     X = _check_X(X, net.n_inputs)
     y = _check_y(y, X.shape[0], net.n_outputs)
-    theta = net.params if theta is None else np.asarray(theta, dtype=np.float64)
-    V = np.asarray(V, dtype=np.float64)
+    theta = net.params if theta is None else _check_theta(theta, net)
+    V = check_finite_array(V, "V")
     one = V.ndim == 1
     V2 = V[:, None] if one else V
     if V2.ndim != 2 or V2.shape[0] != net.n_params:
@@ -433,8 +447,8 @@ def hessian_vector_product(net: MLP, X, y, V, theta=None) -> np.ndarray:
 def logits_jvp(net: MLP, X, v, theta=None):
     """``(z, dz)``: output logits and their derivative along parameter direction ``v``."""
     X = _check_X(X, net.n_inputs)
-    theta = net.params if theta is None else np.asarray(theta, dtype=np.float64)
-    v = np.asarray(v, dtype=np.float64)
+    theta = net.params if theta is None else _check_theta(theta, net)
+    v = check_finite_array(v, "v")
     if v.shape != (net.n_params,):
         raise ValueError(f"v must have shape ({net.n_params},); got {v.shape}")
     return _logits_jvp(theta, net.shapes, net.activation, X, v)

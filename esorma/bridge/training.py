@@ -8,12 +8,20 @@ parameters every ``record_every`` epochs in a :class:`TrainingHistory`;
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from esorma._results import summarized
-from esorma._validation import as_rng, check_choice, check_int, check_memory, check_real
+from esorma._validation import (
+    as_rng,
+    check_choice,
+    check_int,
+    check_memory,
+    check_not_masked,
+    check_real,
+)
 from esorma.bridge.model import (
     ACTIVATIONS,
     MLP,
@@ -26,10 +34,11 @@ from esorma.bridge.model import (
     init_mlp,
     mlp_from_weights,
 )
-from esorma.errors import DivergenceError
+from esorma.errors import ConvergenceWarning, DivergenceError
 
 __all__ = [
     "OPTIMIZERS",
+    "DIVERGENCE_FACTOR",
     "TrainingHistory",
     "TrainResult",
     "train_mlp",
@@ -38,6 +47,23 @@ __all__ = [
 
 #: Optimisers of :func:`train_mlp`.
 OPTIMIZERS = ("gd", "newton")
+
+#: A run whose final loss exceeds this factor times ``max(initial loss, ln 2)`` diverged.
+DIVERGENCE_FACTOR = 10.0
+
+
+def _check_divergence(loss: np.ndarray, lr: float, who: str) -> bool:
+    """True (and a ConvergenceWarning) when the final loss is far above the initial one."""
+    reference = max(float(loss[0]), float(np.log(2.0)))
+    if loss.size < 2 or not loss[-1] > DIVERGENCE_FACTOR * reference:
+        return False
+    warnings.warn(
+        f"{who}: the training diverged: the loss grew from {loss[0]:.4g} to {loss[-1]:.4g} "
+        f"(more than {DIVERGENCE_FACTOR:g} x max(initial loss, ln 2)); the result is flagged "
+        f"diverged=True; lower learning_rate (got {lr:g})",
+        ConvergenceWarning, stacklevel=3,
+    )
+    return True
 
 
 @summarized
@@ -86,6 +112,10 @@ class TrainResult:
         Every training input classified correctly at the end.
     initial : MLP
         The network before training.
+    diverged : bool
+        The training diverged: the final full-data loss is more than
+        ``DIVERGENCE_FACTOR`` (10) times ``max(initial loss, ln 2)`` (ln 2 per output is the
+        loss of a coin toss). A :class:`~esorma.errors.ConvergenceWarning` was issued.
     """
 
     network: MLP
@@ -96,6 +126,8 @@ class TrainResult:
     seed: int | None
     zero_error: bool
     initial: MLP = field(repr=False, default=None)
+    diverged: bool = field(default=False, metadata={
+        "description": "final loss above 10 x max(initial loss, ln 2): the training diverged"})
 
     @property
     def learning_rate(self) -> float:
@@ -214,6 +246,9 @@ def train_mlp(
     Returns
     -------
     TrainResult
+        ``diverged`` is True (with a :class:`~esorma.errors.ConvergenceWarning`) when the
+        final loss ended more than 10 x ``max(initial loss, ln 2)``; non-finite weights raise
+        :class:`~esorma.errors.DivergenceError`.
 
     Examples
     --------
@@ -239,6 +274,8 @@ def train_mlp(
     hidden = tuple(check_int(h, "hidden[i]", minimum=1) for h in hidden)
     seed = rng if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool) else None
     gen = as_rng(rng)
+    check_not_masked(Xa, "X")
+    check_not_masked(ya, "y")
     Xf = np.asarray(Xa)
     if Xf.ndim != 2:
         raise ValueError(f"X must have shape (B, n_inputs); got {Xf.shape}")
@@ -322,6 +359,7 @@ def train_mlp(
     return TrainResult(
         network=final, history=hist, X=Xf, y=yf, config=config, seed=seed,
         zero_error=bool(hist.error[-1] == 0.0), initial=net,
+        diverged=_check_divergence(hist.loss, lr, "train_mlp"),
     )
 
 
@@ -390,4 +428,5 @@ def result_from_snapshots(
     config = {"hidden": list(net.sizes[1:-1]), "activation": activation, "learning_rate": lr,
               "n_epochs": int(ep[-1]), "n_epochs_run": int(ep[-1]), "optimizer": "external"}
     return TrainResult(network=net, history=hist, X=Xf, y=yf, config=config, seed=None,
-                       zero_error=bool(err[-1] == 0.0), initial=nets[0])
+                       zero_error=bool(err[-1] == 0.0), initial=nets[0],
+                       diverged=_check_divergence(hist.loss, lr, "result_from_snapshots"))

@@ -55,9 +55,20 @@ def _row(g, lam, se, state) -> str:
     return f"{g:>8.3g} {lam:>+12.5f} {se:>10.5f}  {state}"
 
 
-def _text(study) -> list[str]:
+def _dt_note(asked: float, used: float) -> str | None:
+    """A line saying the RK4 step used differs from the one asked (None when they agree)."""
+    if used == asked or not (used == used):  # equal, or NaN (no fixed step)
+        return None
+    return (f"dt: asked {asked:g}, used {used:g} (a whole number of RK4 steps per "
+            f"renormalisation interval of 1)")
+
+
+def _text(study, asked_dt=None) -> list[str]:
     """The closing lines: which gains are in which state, and the theory's critical gain."""
     lines = []
+    note = None if asked_dt is None else _dt_note(asked_dt, study.sweep.dt)
+    if note:
+        lines.append(note)
     for state in ("chaotic", "marginal", "stable"):
         sel = study.states == state
         if sel.any():
@@ -75,6 +86,8 @@ def _config(args, tau) -> dict:
 
 
 def run(args) -> int:
+    import math
+
     from esorma._validation import check_int, check_real
     from esorma.cli._common import finish, progress
     from esorma.plotting.stability import chaos_figure
@@ -94,14 +107,19 @@ def run(args) -> int:
         state = classify_exponents([res.maximal], [res.stderr[0]])[0]
         say(_row(args.g[i], res.maximal, res.stderr[0], state))
 
+    dt = check_real(args.dt, "--dt", minimum=0.0, strict_min=True)
+    used = 1.0 / max(1, int(math.ceil(1.0 / dt - 1e-9)))  # as lyapunov_spectrum fits it
+    dt_text = f"dt={dt:g}" if used == dt else f"dt={dt:g} (used: {used:g})"
     say(f"esorma chaos: N={n} {args.ensemble}"
         f"{f' tau={tau:g}' if args.ensemble == 'elliptic' else ''}, t_max={args.t_max:g}, "
-        f"transient={args.t_transient:g}, dt={args.dt:g}, seed={args.seed}")
+        f"transient={args.t_transient:g}, {dt_text}, seed={args.seed}")
     say(f"{'g':>8} {'lambda_max':>12} {'stderr':>10}  state")
     study = chaos_study(n, args.g, ensemble=args.ensemble, tau=tau, t_max=args.t_max,
                         t_transient=args.t_transient, dt=args.dt, rng=args.seed,
                         callback=on_gain)
-    return finish(args, study, summary=study.summary(), text=_text(study), draw=chaos_figure,
+    summary = study.summary()  # "dt" is the step used; "dt_requested" the one asked for
+    summary["dt_requested"] = dt
+    return finish(args, study, summary=summary, text=_text(study, dt), draw=chaos_figure,
                   config=_config(args, tau), seed=args.seed)
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from esorma._results import summarized
+from esorma._validation import check_not_masked
 
 __all__ = [
     "Fit",
@@ -64,6 +65,41 @@ class Fit:
         return float(kstwo.sf(self.statistic, max(self.n_used, 1)))
 
 
+def _levels(x, name: str = "eigenvalues") -> np.ndarray:
+    """A flat array of finite real or complex numbers (NaN/inf and masked arrays refused)."""
+    check_not_masked(x, name)
+    try:
+        arr = np.asarray(x)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"{name} must be a numeric array; got {exc}") from None
+    if arr.dtype == np.bool_ or not (
+        np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
+        or np.issubdtype(arr.dtype, np.complexfloating)
+    ):
+        raise TypeError(f"{name} must be a real or complex numeric array; got dtype {arr.dtype}")
+    arr = arr.ravel()
+    if not np.issubdtype(arr.dtype, np.complexfloating):
+        arr = arr.astype(np.float64)
+    finite = np.isfinite(arr)
+    if not finite.all():
+        bad = arr[~finite][:3].tolist()
+        raise ValueError(
+            f"{name} must be finite; found {int((~finite).sum())} NaN or inf value(s), e.g. {bad}"
+        )
+    return arr
+
+
+def _no_nan(x, name: str) -> np.ndarray:
+    check_not_masked(x, name)
+    try:
+        arr = np.asarray(x, dtype=float)
+    except (ValueError, TypeError) as exc:
+        raise TypeError(f"{name} must be real numbers; got {exc}") from None
+    if np.isnan(arr).any():
+        raise ValueError(f"{name} must not contain NaN")
+    return arr
+
+
 def ks_distance(sample, cdf, *, cdf_left=None) -> float:
     """Kolmogorov-Smirnov distance ``sup |F_n - F|`` of a 1-d sample to a CDF.
 
@@ -74,12 +110,17 @@ def ks_distance(sample, cdf, *, cdf_left=None) -> float:
     >>> round(ks_distance([0.25, 0.5, 0.75], lambda x: x), 4)
     0.25
     """
-    x = np.sort(np.asarray(sample, dtype=float).ravel())
+    sample = _levels(sample, "sample")
+    if np.issubdtype(sample.dtype, np.complexfloating):
+        raise TypeError("sample must be real for a Kolmogorov-Smirnov distance; got complex")
+    x = np.sort(sample)
     n = x.size
     if n == 0:
         raise ValueError("sample must not be empty")
     right = np.asarray(cdf(x), dtype=float)
     left = right if cdf_left is None else np.asarray(cdf_left(x), dtype=float)
+    if not (np.all(np.isfinite(right)) and np.all(np.isfinite(left))):
+        raise ValueError("cdf must return finite values on the sample; got NaN or inf")
     i = np.arange(1, n + 1)
     return float(max(np.max(i / n - right), np.max(left - (i - 1) / n), 0.0))
 
@@ -95,7 +136,7 @@ def split_outliers(eigenvalues, law) -> tuple:
     >>> out.tolist()
     [5.2]
     """
-    ev = np.asarray(eigenvalues).ravel().copy()
+    ev = _levels(eigenvalues).copy()
     keep = np.ones(ev.size, dtype=bool)
     taken = []
     for loc in getattr(law, "outliers", ()):
@@ -170,14 +211,14 @@ def unfold(eigenvalues, law) -> np.ndarray:
     >>> round(float(s.mean()), 1)
     1.0
     """
-    x = np.sort(np.real(np.asarray(eigenvalues)).ravel())
+    x = np.sort(np.real(_levels(eigenvalues)))
     return x.size * np.asarray(law.cdf(x), dtype=float)
 
 
 def spacings(eigenvalues, law=None, *, trim: float = 0.1) -> np.ndarray:
     """Nearest-neighbour spacings of the central ``1 - 2 trim`` of a real spectrum,
     normalised to mean 1 (after unfolding with ``law`` if given)."""
-    x = unfold(eigenvalues, law) if law is not None else np.sort(np.real(eigenvalues).ravel())
+    x = unfold(eigenvalues, law) if law is not None else np.sort(np.real(_levels(eigenvalues)))
     k = int(trim * x.size)
     s = np.diff(x[k: x.size - k] if k else x)
     if s.size == 0:
@@ -196,7 +237,7 @@ def spacing_ratios(eigenvalues, *, tilde: bool = True) -> np.ndarray:
     >>> spacing_ratios([0.0, 1.0, 3.0, 4.0]).tolist()
     [0.5, 0.5]
     """
-    x = np.sort(np.real(np.asarray(eigenvalues, dtype=complex)).ravel())
+    x = np.sort(np.real(_levels(eigenvalues)))
     s = np.diff(x)
     if s.size < 2:
         raise ValueError("need at least 3 eigenvalues for spacing ratios")
@@ -261,14 +302,15 @@ def spacing_ratio_pdf(r, kind="goe", *, tilde: bool = True):
     1.0
     """
     beta = _beta(kind)
-    r = np.asarray(r, dtype=float)
-    if beta == 0:
-        p = 1.0 / (1.0 + r) ** 2
-    else:
-        z = {1: 8 / 27, 2: 4 * math.pi / (81 * math.sqrt(3)),
-             4: 4 * math.pi / (729 * math.sqrt(3))}[beta]
-        p = (r + r * r) ** beta / (z * (1 + r + r * r) ** (1 + 1.5 * beta))
-    p = np.where(r >= 0, p, 0.0)
+    r = _no_nan(r, "r")
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # masked below
+        if beta == 0:
+            p = 1.0 / (1.0 + r) ** 2
+        else:
+            z = {1: 8 / 27, 2: 4 * math.pi / (81 * math.sqrt(3)),
+                 4: 4 * math.pi / (729 * math.sqrt(3))}[beta]
+            p = (r + r * r) ** beta / (z * (1 + r + r * r) ** (1 + 1.5 * beta))
+    p = np.where((r >= 0) & np.isfinite(r), p, 0.0)  # the density vanishes at infinity
     if tilde:
         p = np.where(r <= 1, 2 * p, 0.0)
     return p
@@ -287,16 +329,17 @@ def wigner_surmise(s, kind="goe"):
     1.0
     """
     beta = _beta(kind)
-    s = np.asarray(s, dtype=float)
-    if beta == 0:
-        p = np.exp(-s)
-    elif beta == 1:
-        p = 0.5 * np.pi * s * np.exp(-0.25 * np.pi * s * s)
-    elif beta == 2:
-        p = 32 / np.pi**2 * s * s * np.exp(-4 * s * s / np.pi)
-    else:
-        p = 2**18 / (3**6 * np.pi**3) * s**4 * np.exp(-64 * s * s / (9 * np.pi))
-    return np.where(s >= 0, p, 0.0)
+    s = _no_nan(s, "s")
+    with np.errstate(invalid="ignore", over="ignore"):  # inf * 0 at s = inf, masked below
+        if beta == 0:
+            p = np.exp(-s)
+        elif beta == 1:
+            p = 0.5 * np.pi * s * np.exp(-0.25 * np.pi * s * s)
+        elif beta == 2:
+            p = 32 / np.pi**2 * s * s * np.exp(-4 * s * s / np.pi)
+        else:
+            p = 2**18 / (3**6 * np.pi**3) * s**4 * np.exp(-64 * s * s / (9 * np.pi))
+    return np.where((s >= 0) & np.isfinite(s), p, 0.0)  # the density vanishes at infinity
 
 
 def level_statistics(eigenvalues) -> dict:

@@ -26,6 +26,7 @@ from esorma._results import summarized
 from esorma._validation import (
     as_rng,
     check_choice,
+    check_finite_array,
     check_int,
     check_memory,
     check_real,
@@ -90,8 +91,8 @@ def zero_crossing(gains, values) -> float:
     >>> zero_crossing([0.5, 1.0, 1.5], [-0.5, -0.1, 0.3])
     1.125
     """
-    g = np.asarray(gains, dtype=float)
-    v = np.asarray(values, dtype=float)
+    g = check_finite_array(gains, "gains")
+    v = check_finite_array(values, "values")
     if g.shape != v.shape or g.ndim != 1:
         raise ValueError(f"gains and values must be 1-d of the same length; got {g.shape} "
                          f"and {v.shape}")

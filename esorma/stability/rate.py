@@ -15,7 +15,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from esorma._results import summarized
-from esorma._validation import check_choice, check_couplings, check_memory, check_real
+from esorma._validation import (
+    check_choice,
+    check_couplings,
+    check_finite_array,
+    check_memory,
+    check_not_masked,
+    check_real,
+)
 from esorma.stability import _kernels
 from esorma.stability.maps import DivergenceError, _check_state
 
@@ -52,6 +59,7 @@ def _check_J(J) -> np.ndarray:
 def _check_inputs(inputs, n: int) -> np.ndarray:
     if inputs is None:
         return np.zeros(n)
+    check_not_masked(inputs, "inputs")
     arr = np.asarray(inputs)
     if arr.dtype == np.bool_ or not (
         np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
@@ -70,6 +78,7 @@ def _check_inputs(inputs, n: int) -> np.ndarray:
 
 
 def _check_x(x0, n: int, name: str = "x0") -> np.ndarray:
+    check_not_masked(x0, name)
     x = _check_state(x0, name)
     if x.shape != (n,):
         raise ValueError(f"{name} must have shape ({n},) to match J; got shape {x.shape}")
@@ -100,19 +109,29 @@ def _spectral_norm_estimate(J: np.ndarray, n_iter: int = 30) -> float:
     return 1.05 * float(np.sqrt(s))
 
 
-def check_step_size(dt: float, J: np.ndarray, gain: float) -> None:
+def check_step_size(dt: float, J: np.ndarray, gain: float, *, requested=None,
+                    adjusted: str = "") -> None:
     """Refuse a fixed step that RK4 cannot integrate stably (a stiff network).
 
     The Jacobian ``-1 + J diag(phi')`` has spectral radius at most ``1 + gain ||J||_2`` (both
     transfer functions have slope at most ``gain``); RK4 needs ``dt`` times it below ~2.8.
+    ``dt`` is the step that would be used; when the caller adjusted the user's step
+    (``requested``) to fit whole steps into an interval, the message names both (``adjusted``
+    says why), so that the error reports the value the user gave.
     """
     bound = 1.0 + gain * _spectral_norm_estimate(J)
     if dt * bound > _RK4_LIMIT:
+        if requested is None or float(requested) == float(dt):
+            got = f"got dt={dt:g}"
+        else:
+            got = f"got dt={float(requested):g}, used as a step of {dt:g}"
+            if adjusted:
+                got += f" ({adjusted})"
         raise ValueError(
             f"dt must be < {_RK4_LIMIT / bound:.3g} for a stable RK4 step of this network "
             f"(the Jacobian's spectral radius may reach {bound:.3g}: the system is stiff at "
-            f"this step size); got dt={dt} (use a smaller dt or solver='solve_ivp' with "
-            "method='LSODA')"
+            f"this step size); {got}; use a smaller dt or solver='solve_ivp' with "
+            "method='LSODA'"
         )
 
 
@@ -120,6 +139,7 @@ def phi(x, *, gain: float = 1.0, phi: str = "tanh") -> np.ndarray:
     """The transfer function ``tanh(g x)`` or ``g x`` applied elementwise."""
     code = _check_phi(phi)
     gain = _check_gain(gain)
+    check_not_masked(x, "x")
     return _phi_values(np.asarray(x, dtype=np.float64), gain, code)
 
 
@@ -127,6 +147,7 @@ def phi_slope(x, *, gain: float = 1.0, phi: str = "tanh") -> np.ndarray:
     """The derivative ``phi'(x)``: ``g (1 - tanh(g x)^2)`` or ``g``."""
     code = _check_phi(phi)
     gain = _check_gain(gain)
+    check_not_masked(x, "x")
     x = np.asarray(x, dtype=np.float64)
     if code == _kernels.PHI_TANH:
         return gain * (1.0 - np.tanh(gain * x) ** 2)
@@ -145,7 +166,7 @@ def rate_rhs(x, J, *, gain: float = 1.0, inputs=None, phi: str = "tanh") -> np.n
     """
     J = _check_J(J)
     n = J.shape[0]
-    x = np.asarray(x, dtype=np.float64)
+    x = check_finite_array(x, "x")
     if x.shape[-1:] != (n,) or x.ndim > 2:
         raise ValueError(f"x must have shape ({n},) or (B, {n}); got shape {x.shape}")
     code = _check_phi(phi)
@@ -275,10 +296,11 @@ def simulate_rate(
     if save_interval is not None:
         save_interval = check_real(save_interval, "save_interval", minimum=0.0, strict_min=True)
     if solver == "rk4":
-        dt = check_real(dt, "dt", minimum=0.0, strict_min=True)
-        check_step_size(dt, J, gain)
-        n_steps = max(1, int(round(t_max / dt)))
+        asked = check_real(dt, "dt", minimum=0.0, strict_min=True)
+        n_steps = max(1, int(round(t_max / asked)))
         dt = t_max / n_steps
+        check_step_size(dt, J, gain, requested=asked,
+                        adjusted=f"{n_steps} whole step(s) in t_max={t_max:g}")
         save_every = 1 if save_interval is None else max(1, int(round(save_interval / dt)))
         save_every = min(save_every, n_steps)
         n_rows = n_steps // save_every + 1
@@ -371,7 +393,7 @@ def hopfield_energy(x, J, *, gain: float = 1.0, inputs=None, phi: str = "tanh"):
     gain = _check_gain(gain)
     code = _check_phi(phi)
     inp = _check_inputs(inputs, n)
-    x = np.asarray(x, dtype=np.float64)
+    x = check_finite_array(x, "x")
     if x.shape[-1:] != (n,) or x.ndim > 2:
         raise ValueError(f"x must have shape ({n},) or (T, {n}); got shape {x.shape}")
     V = _phi_values(x, gain, code)

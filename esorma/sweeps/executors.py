@@ -6,6 +6,13 @@ threads, Numba and BLAS). ``scheduler="tcp://host:port"`` sends the points to an
 Dask distributed cluster (``distributed.Client``); ``dask=True`` without an address starts a
 local Dask cluster of ``workers`` processes on the loopback interface. Any
 ``concurrent.futures``-style executor can also be passed as ``executor``.
+
+Local worker processes die with their parent: a parent killed with SIGKILL (which runs no
+clean-up) must not leave its workers, nor the ``multiprocessing`` resource tracker they keep
+alive, running re-parented to PID 1. On Linux each worker asks the kernel for SIGKILL when its
+parent dies (``prctl(PR_SET_PDEATHSIG)``); elsewhere a daemon thread in the worker polls
+``os.getppid()`` and exits when the parent has gone. The resource tracker exits by itself once
+the parent and every worker have closed its pipe.
 """
 
 from __future__ import annotations
@@ -13,6 +20,10 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import os
+import signal
+import sys
+import threading
+import time
 
 from esorma._validation import check_int, check_real
 from esorma.errors import SchedulerError
@@ -20,7 +31,52 @@ from esorma.errors import SchedulerError
 __all__ = ["open_executor"]
 
 
-def _init_worker(threads: int) -> None:  # pragma: no cover - runs in worker processes
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+_PARENT_POLL_SECONDS = 0.5
+
+
+def _set_parent_death_signal() -> bool:
+    """Linux: ask the kernel to SIGKILL this process when its parent dies. True on success."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0
+    except (OSError, AttributeError, TypeError):  # pragma: no cover - exotic libc
+        return False
+
+
+def _watch_parent(parent_pid: int) -> None:  # pragma: no cover - runs in worker processes
+    """Exit this process as soon as its parent is no longer ``parent_pid`` (re-parented)."""
+    while True:
+        if os.getppid() != parent_pid:
+            os._exit(1)
+        time.sleep(_PARENT_POLL_SECONDS)
+
+
+def _die_with_parent(parent_pid: int, *, use_prctl: bool = True) -> str:
+    """Make this (worker) process end when ``parent_pid`` dies; returns the mechanism used.
+
+    ``prctl`` (Linux parent-death signal: immediate, even inside a compiled kernel holding
+    the GIL) or ``watchdog`` (a daemon thread polling ``os.getppid()`` every 0.5 s).
+    """
+    if use_prctl and _set_parent_death_signal():
+        mechanism = "prctl"
+    else:
+        threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True,
+                         name="esorma-parent-watchdog").start()
+        mechanism = "watchdog"
+    if os.getppid() != parent_pid:  # the parent died before the guard was in place
+        os._exit(1)
+    return mechanism
+
+
+def _init_worker(threads: int, parent_pid: int | None = None,
+                 use_prctl: bool = True) -> None:  # pragma: no cover - runs in workers
+    if parent_pid is not None:
+        _die_with_parent(parent_pid, use_prctl=use_prctl)
     with contextlib.suppress(Exception):
         import numba
 
@@ -168,7 +224,7 @@ def open_executor(*, workers: int = 1, scheduler: str | None = None, dask: bool 
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_init_worker,
-        initargs=(max(1, (os.cpu_count() or 1) // workers),),
+        initargs=(max(1, (os.cpu_count() or 1) // workers), os.getpid()),
     )
     runner = _Runner("processes", executor=pool)
     try:

@@ -260,11 +260,23 @@ def exact(
     _k.boltzmann_sums(e, mag, ov, betas, e_min, n_chunks, sums)
     tot = sums.sum(axis=0)  # fixed order: deterministic
     z0 = tot[:, 0]
-    log_z = -betas * e_min + np.log(z0) + (np.log(2.0) if mirror else 0.0)
+    # Everything relative to E₀ (no cancellation at low T): with Z' = Σ exp(−β(E − E₀)),
+    # F = E₀ − T log Z', S = β⟨E − E₀⟩ + log Z', C = β² Var E. At T → 0 these tend to the
+    # ground energy, the log of the ground-state degeneracy and 0, instead of 0/0 = NaN.
+    log_z_rel = np.log(z0) + (np.log(2.0) if mirror else 0.0)
+    with np.errstate(over="ignore"):
+        log_z = -betas * e_min + log_z_rel
+    if not np.all(np.isfinite(log_z)):
+        bad = temps[~np.isfinite(log_z)][:3].tolist()
+        raise ValueError(
+            f"temperatures too small for float64: log Z = -E0/T + ... overflows at T = {bad} "
+            f"(ground energy E0 = {e_min:.6g}); use T >= {abs(e_min) / 1e300:.3g}, or "
+            f"ground_states() for the T -> 0 limit"
+        )
     mean_de = tot[:, 1] / z0
     var_e = np.maximum(tot[:, 2] / z0 - mean_de**2, 0.0)
     energy = e_min + mean_de
-    free = -temps * log_z
+    free = e_min - temps * log_z_rel
     m = tot[:, 3] / z0 / n
     if mirror:
         m = np.zeros_like(m)
@@ -285,8 +297,8 @@ def exact(
         log_z=log_z,
         free_energy=free,
         energy=energy,
-        entropy=(energy - free) / temps,
-        specific_heat=var_e / temps**2,
+        entropy=betas * mean_de + log_z_rel,
+        specific_heat=betas * (betas * var_e),
         magnetisation=m,
         abs_magnetisation=absm,
         magnetisation2=m2,

@@ -188,3 +188,50 @@ def test_diagnostics_of_snapshots_from_elsewhere_match_native_run():
     with pytest.raises(ValueError, match="expected"):
         B.result_from_snapshots([snaps[0], [(np.ones((2, 2)), np.zeros(2)),
                                             (np.ones((1, 2)), np.zeros(1))]], B.xor_task())
+
+
+# ----------------------------------------------------------------------------- divergence
+def test_divergent_training_warns_and_is_flagged(roundtrip):
+    """learning_rate = 1e6 sends the XOR loss from 0.75 to ~3.6e5: a warning and a flag."""
+    from esorma.errors import ConvergenceWarning
+
+    with pytest.warns(ConvergenceWarning, match="diverged.*lower learning_rate"):
+        res = B.train_mlp(B.xor_task(), hidden=(4,), learning_rate=1e6, n_epochs=200, rng=0)
+    assert res.diverged is True
+    assert res.history.loss[-1] > 10 * max(res.history.loss[0], np.log(2))
+    back = roundtrip(res)
+    assert back.diverged is True
+
+
+def test_converging_training_is_not_flagged(recwarn):
+    from esorma.errors import ConvergenceWarning
+
+    res = B.train_mlp(B.xor_task(), hidden=(4,), learning_rate=10.0, n_epochs=300, rng=0)
+    # a transient loss of ~2.5 on the way down is not divergence: only the end counts
+    assert res.history.loss.max() > 2 and res.zero_error
+    assert res.diverged is False
+    assert not [w for w in recwarn if issubclass(w.category, ConvergenceWarning)]
+
+
+def test_snapshots_that_diverge_are_flagged():
+    from esorma.errors import ConvergenceWarning
+
+    t = B.xor_task()
+    snaps = [[(np.full((2, 2), s), np.zeros(2)), (np.full((1, 2), s), np.zeros(1))]
+             for s in (0.1, 50.0, 500.0)]
+    with pytest.warns(ConvergenceWarning, match="result_from_snapshots"):
+        res = B.result_from_snapshots(snaps, t)
+    assert res.diverged
+
+
+def test_training_inputs_masked_or_non_finite_refused_by_name():
+    t = B.xor_task()
+    with pytest.raises(TypeError, match="y must be a plain array"):
+        B.train_mlp(t.X, np.ma.array(t.y), n_epochs=1)
+    with pytest.raises(ValueError, match="y must be finite"):
+        B.train_mlp(t.X, np.where(t.y == 1, np.nan, 0.0), n_epochs=1)
+    net = B.init_mlp((2, 2, 1), rng=0)
+    with pytest.raises(ValueError, match="theta must be finite"):
+        net.with_params(np.full(net.n_params, np.inf))
+    with pytest.raises(TypeError, match="X must be a real numeric array"):
+        net.forward(t.X.astype(complex))

@@ -124,3 +124,19 @@ def test_tour_section(tmp_path):
     assert rec["states"] == study.states.tolist()
     assert rec["n_chaotic"] == rec["states"].count("chaotic")
     assert rec["n_chaotic"] + rec["n_marginal"] + rec["n_stable"] == 6
+
+
+def test_dt_reported_as_asked_and_as_used(tmp_path, capsys, monkeypatch):
+    """--dt 50 is refused naming 50 (not the adjusted 1); a fitted dt is reported both ways."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["chaos", "--g", "1", "--n", "20", "--dt", "50"]) == 2
+    err = capsys.readouterr().err
+    assert "got dt=50, used as a step of 1" in err and "stiff" in err
+    base = ["chaos", "--g", "0.5", "--n", "20", "--t-max", "4", "--t-transient", "0",
+            "--dt", "0.3"]
+    assert main(base) == 0
+    out = capsys.readouterr().out
+    assert "dt=0.3 (used: 0.25)" in out and "dt: asked 0.3, used 0.25" in out
+    assert main(base + ["--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["dt"] == 0.25 and summary["dt_requested"] == 0.3

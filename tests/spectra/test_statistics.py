@@ -204,3 +204,41 @@ def test_laws_round_trip_with_tuple_outliers(law, roundtrip):
 def test_fit_round_trips(roundtrip):
     fit = sp.goodness_of_fit(np.linalg.eigvals(sp.ginibre(100, rng=0)), sp.CircularLaw())
     assert roundtrip(fit).p_value == fit.p_value
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf, complex(np.nan, 0.0)])
+def test_non_finite_levels_refused_by_name(bad):
+    """NaN/inf in a statistic's input is an error naming the argument, never a passed-on NaN."""
+    from esorma.spectra import SemicircleLaw
+    from esorma.spectra.statistics import (
+        goodness_of_fit,
+        ks_distance,
+        level_statistics,
+        spacing_ratios,
+        spacings,
+        split_outliers,
+        unfold,
+    )
+
+    levels = np.array([0.0, 1.0, bad, 3.0, 4.0])
+    for fn in (spacing_ratios, level_statistics, spacings,
+               lambda x: unfold(x, SemicircleLaw()), lambda x: goodness_of_fit(x, SemicircleLaw()),
+               lambda x: split_outliers(x, SemicircleLaw(outliers=(5.0,)))):
+        with pytest.raises(ValueError, match="eigenvalues must be finite; found 1 NaN or inf"):
+            fn(levels)
+    with pytest.raises(ValueError, match="sample must be finite"):
+        ks_distance(levels.real, lambda x: x)
+
+
+def test_masked_levels_refused_and_density_inputs_checked():
+    from esorma.spectra.statistics import spacing_ratio_pdf, spacing_ratios, wigner_surmise
+
+    with pytest.raises(TypeError, match="eigenvalues must be a plain array"):
+        spacing_ratios(np.ma.array([0.0, 1.0, 3.0, 4.0], mask=[0, 1, 0, 0]))
+    with pytest.raises(ValueError, match="r must not contain NaN"):
+        spacing_ratio_pdf([0.5, np.nan])
+    with pytest.raises(ValueError, match="s must not contain NaN"):
+        wigner_surmise([np.nan])
+    # the densities vanish at infinity (no inf/inf = NaN)
+    assert wigner_surmise([np.inf], "gse").tolist() == [0.0]
+    assert spacing_ratio_pdf([np.inf], "goe", tilde=False).tolist() == [0.0]

@@ -170,3 +170,29 @@ def test_rate_trajectory_round_trip(roundtrip, solver):
     traj = simulate_rate(J, np.ones(10), 3.0, gain=1.5, solver=solver, save_interval=0.5)
     back = roundtrip(traj)
     assert back.solver == solver and back.x.shape == traj.x.shape
+
+
+def test_stiff_step_error_names_the_dt_given_and_the_dt_used():
+    """The refusal reports the user's dt, then the step it became (issue 13: chaos --dt 50)."""
+    from esorma.stability import max_lyapunov
+
+    J = 10.0 * np.eye(3)
+    with pytest.raises(ValueError, match=r"got dt=50, used as a step of 1 \(1 whole step"):
+        max_lyapunov(J, dt=50.0, t_max=2.0, t_transient=0.0, rng=0)
+    with pytest.raises(ValueError, match=r"got dt=0.4, used as a step of 0.5 \(2 whole step"):
+        simulate_rate(J, np.ones(3), 1.0, dt=0.4)  # rounded up to fit t_max, then refused
+    with pytest.raises(ValueError, match=r"got dt=0.5;"):
+        simulate_rate(J, np.ones(3), 1.0, dt=0.5)  # used as given: one value named
+
+
+def test_masked_and_non_finite_states_refused_by_name():
+    from esorma.stability import zero_crossing
+
+    with pytest.raises(TypeError, match="x0 must be a plain array"):
+        simulate_rate(np.eye(2), np.ma.array([1.0, 0.0]), 1.0)
+    with pytest.raises(TypeError, match="inputs must be a plain array"):
+        rate_rhs(np.zeros(2), np.eye(2), inputs=np.ma.array([1.0, 0.0]))
+    with pytest.raises(ValueError, match="x must be finite"):
+        rate_rhs(np.array([np.nan, 0.0]), np.eye(2))
+    with pytest.raises(ValueError, match="values must be finite"):
+        zero_crossing([0.5, 1.0], [-0.1, np.nan])

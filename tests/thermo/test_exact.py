@@ -160,3 +160,32 @@ def test_exact_thermo_roundtrip(roundtrip):
     back = roundtrip(th)
     assert isinstance(back, ExactThermo) and back.n_states == 256
     roundtrip(exact(sk_couplings(6, rng=1), [1.0], overlap_distribution=False))  # None fields
+
+
+def test_exact_at_extreme_low_temperature_gives_the_ground_state_limit():
+    """T = 1e-300: no NaN, no RuntimeWarning; F = E0, S = log(degeneracy), C = 0 (issue 13)."""
+    import warnings
+
+    J = np.array([[0.0, 1.0], [1.0, 0.0]])  # two aligned ground states, E0 = -1
+    temps = [1e-300, 1e-200, 1e-20, 1e-3]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        th = exact(J, temps)
+    np.testing.assert_allclose(th.free_energy, -1.0 - np.array(temps) * np.log(2), rtol=1e-15)
+    np.testing.assert_allclose(th.energy, -1.0)
+    # Exact at T = 1e-3: S = ln 2 + O(e^-2000); the old E - F difference lost it below 1e-16
+    np.testing.assert_allclose(th.entropy, np.log(2.0), rtol=1e-12)
+    assert np.all(th.specific_heat == 0.0)
+    np.testing.assert_allclose(th.log_z * np.array(temps), 1.0 + np.array(temps) * np.log(2),
+                               rtol=1e-12)
+    # A T where -E0/T overflows float64 is refused, naming temperatures and the way out
+    with pytest.raises(ValueError, match="temperatures too small.*ground_states"):
+        exact(J * 1e10, [1e-300])
+
+
+def test_entropy_and_specific_heat_agree_with_the_old_formulas_at_moderate_T():
+    net = Hopfield(sk_couplings(8, rng=2))
+    th = exact(net, [0.5, 1.0, 2.0])
+    np.testing.assert_allclose(th.entropy, (th.energy - th.free_energy) / th.temperatures,
+                               rtol=1e-10)
+    np.testing.assert_allclose(th.free_energy, -th.temperatures * th.log_z, rtol=1e-12)
