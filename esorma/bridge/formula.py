@@ -22,7 +22,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from esorma._results import summarized
-from esorma._validation import as_rng, check_choice, check_int, check_real, check_thresholds
+from esorma._validation import (
+    as_rng,
+    check_choice,
+    check_int,
+    check_not_masked,
+    check_real,
+    check_thresholds,
+)
 from esorma.bridge._common import as_tuples
 
 __all__ = [
@@ -403,6 +410,7 @@ def dnf_to_sympy(terms, syms):
 
 def check_binary_inputs(X, n, encoding="01", name="X") -> np.ndarray:
     """Validate binary inputs and return them as 0/1 uint8 of shape (B, n)."""
+    check_not_masked(X, name)
     arr = np.asarray(X)
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_):
         raise TypeError(f"{name} must be a numeric array of binary inputs; got dtype {arr.dtype}")

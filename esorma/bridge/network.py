@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from esorma._results import summarized
-from esorma._validation import as_rng, check_choice, check_int
+from esorma._validation import as_rng, check_choice, check_int, check_not_masked
 from esorma.bridge._common import as_tuples
 
 __all__ = [
@@ -78,6 +78,7 @@ def binarised_forward(net, X) -> list:
     """
     net = _as_network(net)
     _check_binarisable(net)
+    check_not_masked(X, "X")
     a = np.asarray(X, dtype=np.float64)
     zs = []
     for li, (W, b) in enumerate(net.layers):

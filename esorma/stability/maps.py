@@ -16,7 +16,7 @@ import numpy as np
 from esorma._results import summarized
 from esorma.errors import DivergenceError
 
-from esorma._validation import as_rng, check_int
+from esorma._validation import as_rng, check_int, check_not_masked
 
 __all__ = ["MapLyapunovResult", "DivergenceError", "map_lyapunov", "block_stderr"]
 
@@ -96,6 +96,7 @@ def block_stderr(increments: np.ndarray, n_blocks: int = 20) -> tuple[np.ndarray
 
 
 def _check_state(x0, name="x0") -> np.ndarray:
+    check_not_masked(x0, name)
     arr = np.asarray(x0)
     if arr.dtype == np.bool_ or not (
         np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from esorma._results import summarized
-from esorma._validation import as_rng, check_choice, check_int, parse_values
+from esorma._validation import as_rng, check_choice, check_int, check_not_masked, parse_values
 from esorma.thermo.enumeration import MAX_NEURONS, ExactThermo
 
 __all__ = ["BOLTZMANN_PRESETS", "BoltzmannStudyResult", "boltzmann_study"]
@@ -232,6 +232,7 @@ def _temperatures(values, default: str | tuple, name: str, *, positive: bool) ->
         values = parse_values([default] if isinstance(default, str) else default, name)
     elif isinstance(values, str):
         values = parse_values(values.split(), name)
+    check_not_masked(values, name)
     arr = np.asarray(values)
     if arr.dtype == object or arr.dtype == np.bool_ or not (
         np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
