@@ -15,6 +15,9 @@ from esorma.plotting._common import _axes
 __all__ = [
     "draw_phase_diagram",
     "draw_replica_study",
+    "draw_sk_rsb",
+    "plot_hopfield_1rsb",
+    "draw_hopfield_1rsb",
     "plot_phase_diagram",
     "plot_retrieval_overlap",
     "plot_sk",
@@ -231,5 +234,89 @@ def draw_replica_study(study):
     _plot_sk_curves(study, axs[1, 0])
     plot_gardner(ax=axs[1, 1], kappas=study.kappas)
     fig.suptitle("Replica-symmetric theory: AGS Hopfield model, SK model, perceptron bounds")
+    fig.tight_layout()
+    return fig
+
+
+def draw_sk_rsb(study):
+    """Two panels for an :class:`esorma.replica.SKRSBStudy`: ground-state energies, and ``βx(q)``.
+
+    Left: exact finite-``N`` averages against ``N^(-2/3)`` with the extrapolation line, beside
+    the RS, ``k``-RSB and Parisi energies (horizontal lines). Right: Parisi's ``γ(q) = βx(q)`` at
+    ``T = 0`` (a step function on the solver's ``q`` grid).
+    """
+    import matplotlib.pyplot as plt
+
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(11, 4.2))
+    xs = study.sizes.astype(float) ** (-2.0 / 3.0)
+    ax.errorbar(xs, study.mean_energy, yerr=study.stderr, fmt="o", color="k", ms=4,
+                label=f"exact ground states ({study.n_instances} instances per N)")
+    grid = np.linspace(0.0, xs.max() * 1.05, 50)
+    ax.plot(grid, study.extrapolated + study.slope * grid, "k--", lw=1,
+            label=f"fit e∞ + a N^(-2/3): e∞ = {study.extrapolated:.4f} "
+                  f"± {study.extrapolated_error:.4f}")
+    ax.axhline(study.rs_energy, color="C3", lw=1, label=f"RS  {study.rs_energy:.4f}")
+    for k, e in zip(study.ks, study.krsb_energies):
+        ax.axhline(e, color=f"C{int(k) % 8}", lw=0.8, ls=":", label=f"{int(k)}RSB  {e:.5f}")
+    ax.axhline(study.parisi_energy, color="C0", lw=1.5,
+               label=f"Parisi (full RSB)  {study.parisi_energy:.6f}")
+    ax.set_xlabel("N^(-2/3)")
+    ax.set_ylabel("ground-state energy per spin")
+    ax.set_title("SK model at T = 0")
+    ax.legend(fontsize=7)
+    par = study.parisi
+    bx.stairs(par.gamma, par.q_nodes, baseline=None, color="C0",
+              label="Parisi γ(q) = βx(q), T = 0")
+    bx.set_xlabel("q")
+    bx.set_ylabel("βx(q)")
+    bx.set_yscale("log")
+    bx.set_title(f"order function ({par.n_levels} levels)")
+    bx.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_hopfield_1rsb(line, capacity, ax=None):
+    """RS and 1RSB retrieval overlap ``m(α)`` at ``T = 0`` near the capacity, on one axes.
+
+    ``line`` is :func:`esorma.replica.hopfield_1rsb_overlap`'s result, ``capacity`` a
+    :class:`esorma.replica.Hopfield1RSBCapacity`; the RS curve is computed here.
+    """
+    from esorma.replica import retrieval_overlap
+
+    ax = _axes(ax)
+    a = np.asarray(line.argument)
+    rs_a = np.linspace(a.min(), capacity.rs_alpha_c, 60)
+    ax.plot(rs_a, retrieval_overlap(rs_a, 0.0), color="C3", label="RS (AGS)")
+    ax.plot(a, line.value, "o-", color="C0", ms=3, label="1RSB")
+    ax.axvline(capacity.rs_alpha_c, color="C3", ls=":", lw=1,
+               label=f"α_c RS = {capacity.rs_alpha_c:.6f}")
+    ax.axvline(capacity.alpha_c, color="C0", ls=":", lw=1,
+               label=f"α_c 1RSB = {capacity.alpha_c:.6f}")
+    ax.plot([capacity.alpha_c], [capacity.m], "s", color="C0")
+    ax.set_xlabel("load α = P/N")
+    ax.set_ylabel("retrieval overlap m (T = 0)")
+    ax.set_title("Hopfield retrieval: RS vs one step of RSB")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def draw_hopfield_1rsb(line, capacity, spinodal):
+    """Two panels: ``m(α)`` (RS and 1RSB, :func:`plot_hopfield_1rsb`) and the retrieval line
+    ``T_M(α)`` near the capacity, RS (:func:`esorma.replica.spinodal_alpha`) and 1RSB
+    (``spinodal`` from :func:`esorma.replica.hopfield_1rsb_spinodal`), on one axes."""
+    import matplotlib.pyplot as plt
+
+    from esorma.replica import spinodal_alpha
+
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(11, 4.2))
+    plot_hopfield_1rsb(line, capacity, ax=ax)
+    Ts = np.asarray(spinodal.argument)
+    bx.plot(spinodal_alpha(Ts).value, Ts, "-", color="C3", label="RS  T_M(α)")
+    bx.plot(spinodal.value, Ts, "o-", color="C0", ms=3, label="1RSB  T_M(α)")
+    bx.set_xlabel("load α = P/N")
+    bx.set_ylabel("temperature T")
+    bx.set_title("retrieval line near α_c (1RSB merges with RS above ~0.025)")
+    bx.legend(fontsize=8)
     fig.tight_layout()
     return fig

@@ -4,7 +4,10 @@ Hopfield (Amit, Gutfreund & Sompolinsky): :func:`ags_solve`, :func:`ags_capacity
 (α_c = 0.1379...), :func:`ags_first_order` (0.0518543 at T = 0), :func:`retrieval_overlap`
 (m(α) for overlays), :func:`phase_diagram` and the lines ``T_g``, ``T_M``, ``T_c``;
 :func:`replica_study` gathers every reference curve (AGS, SK, AT, Gardner) in one result.
-Sherrington-Kirkpatrick: :func:`sk_solve`, :func:`at_line`. Perceptron references:
+Sherrington-Kirkpatrick: :func:`sk_solve`, :func:`at_line`. Beyond replica symmetry:
+:func:`sk_krsb` (k steps), :func:`parisi_solve` (full RSB, Parisi's q(x)),
+:func:`sk_rsb_study` (RS / kRSB / Parisi / exact finite-N ground states) and the Hopfield 1RSB
+:func:`hopfield_1rsb_capacity` (α_c = 0.138186), :func:`hopfield_1rsb`. Perceptron references:
 :func:`gardner_capacity`, :func:`pseudo_inverse_stability`.
 
 Every solver returns a frozen dataclass with ``residual`` and ``converged``
@@ -51,6 +54,23 @@ from esorma.replica.phase import (
     spin_glass_temperature,
     spinodal_alpha,
 )
+from esorma.replica.parisi import (
+    PARISI_GROUND_ENERGY,
+    ParisiSolution,
+    SKRSBSolution,
+    parisi_ground_energy,
+    parisi_solve,
+    sk_krsb,
+)
+from esorma.replica.rsb import (
+    Hopfield1RSB,
+    Hopfield1RSBCapacity,
+    hopfield_1rsb,
+    hopfield_1rsb_capacity,
+    hopfield_1rsb_overlap,
+    hopfield_1rsb_spinodal,
+)
+from esorma.replica.rsb_study import SKRSBStudy, sk_ground_energies, sk_rsb_study
 from esorma.replica.sk import SKSolution, at_field, at_line, sk_solve
 from esorma.replica.study import ReplicaStudy, replica_study
 
@@ -61,8 +81,14 @@ __all__ = [
     "AGSCapacity",
     "AGSSolution",
     "AGSTransition",
+    "PARISI_GROUND_ENERGY",
+    "ParisiSolution",
+    "SKRSBSolution",
+    "SKRSBStudy",
     "ConvergenceError",
     "ConvergenceWarning",
+    "Hopfield1RSB",
+    "Hopfield1RSBCapacity",
     "LineResult",
     "NoSolutionError",
     "PhaseDiagram",
@@ -81,13 +107,22 @@ __all__ = [
     "gardner_capacity",
     "gardner_kappa",
     "hebb_unstable_fraction",
+    "hopfield_1rsb",
+    "hopfield_1rsb_capacity",
+    "hopfield_1rsb_overlap",
+    "hopfield_1rsb_spinodal",
     "phase_diagram",
     "pseudo_inverse_capacity",
+    "parisi_ground_energy",
+    "parisi_solve",
     "pseudo_inverse_stability",
     "replica_study",
     "retrieval_branch",
     "retrieval_overlap",
     "retrieval_temperatures",
+    "sk_ground_energies",
+    "sk_krsb",
+    "sk_rsb_study",
     "sk_solve",
     "spin_glass_temperature",
     "spinodal_alpha",

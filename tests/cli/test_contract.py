@@ -22,6 +22,7 @@ CASES = {
     "boltzmann": ["boltzmann", "--quick"],
     "bridge": ["bridge", "xor", "--epochs", "300", "--no-lyapunov"],
     "chaos": ["chaos", "--n", "40", "--g", "0.5", "1.5", "--t-max", "10", "--t-transient", "2"],
+    "rsb": ["rsb", "--k-max", "1", "--levels", "6", "--sizes", "8", "10", "--instances", "5"],
     "dense": ["dense", "landscape", "--n", "10", "--patterns", "3", "--starts", "100",
               "--models", "poly2", "poly3"],
 }
