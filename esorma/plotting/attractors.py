@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from esorma.plotting._common import _axes
+from esorma.plotting._common import NOTE_SIZE, _axes, place_labels, styled
 
 __all__ = [
     "plot_energy_vs_basin",
@@ -29,14 +29,21 @@ def _is_exact(result) -> bool:
     return hasattr(result, "basin_sizes")
 
 
-def plot_energy_vs_basin(result, ax=None, *, annotate: int = 6, title: str | None = None):
-    """Energy of each attractor against the size of its basin.
+@styled
+def plot_energy_vs_basin(result, ax=None, *, annotate: int = 6, title: str | None = None,
+                         min_count_for_bar: int = 3):
+    """Energy per spin of each attractor against the size of its basin.
 
     Exact results (:class:`~esorma.attractors.ExactBasins`) show basin sizes in states (log
     axis); sampled ones (:class:`~esorma.attractors.SampledAttractors`) basin fractions with
-    95 % Wilson intervals. Colours give the labels (pattern, reversed, mixture, spurious),
-    circles fixed points and squares cycles; the points of the ``annotate`` largest basins are
-    named, with the number of attractors sharing the point (symmetric partners) as ``k×``.
+    95 % Wilson intervals, drawn only for attractors reached from at least
+    ``min_count_for_bar`` starts (the interval of an attractor seen once or twice spans the
+    whole low end of the axis; it is stated once, in a note, instead of once per point).
+    Colours give the labels (pattern, reversed, mixture, spurious), circles fixed points and
+    squares cycles; stored patterns are drawn as rings on top, so that a pattern sharing its
+    point with a reversed pattern stays visible. The ``annotate`` largest basins are named
+    (labels placed without overlaps, inside the axes), with the number of attractors sharing
+    the point (symmetric partners) as ``k×``.
 
     Examples
     --------
@@ -47,8 +54,8 @@ def plot_energy_vs_basin(result, ax=None, *, annotate: int = 6, title: str | Non
     >>> from esorma.patterns import random_patterns
     >>> res = exact_basins(Hopfield.from_patterns(random_patterns(3, 10, rng=0)))
     >>> ax = plot_energy_vs_basin(res)
-    >>> ax.get_xlabel()
-    'basin size (states)'
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('basin size (states)', 'energy per spin E/N')
     """
     ax = _axes(ax)
     exact = _is_exact(result)
@@ -56,32 +63,39 @@ def plot_energy_vs_basin(result, ax=None, *, annotate: int = 6, title: str | Non
         x = np.asarray(result.basin_sizes, dtype=np.float64)
         xerr = None
         n = result.n_neurons
+        counts = np.asarray(result.basin_sizes)
     else:
         x = np.asarray(result.fractions, dtype=np.float64)
         ci = np.asarray(result.fraction_ci, dtype=np.float64).reshape(-1, 2)
         xerr = np.stack([x - ci[:, 0], ci[:, 1] - x])  # 95 % Wilson interval, > 0 on log axes
         n = result.attractors.shape[1]
-    y = np.asarray(result.energies, dtype=np.float64)
+        counts = np.asarray(result.counts)
+    y = np.asarray(result.energies, dtype=np.float64) / n
     labels = result.labels
     kinds = np.full(x.shape[0], -1) if labels is None else np.asarray(labels.kind, dtype=int)
     names = None if labels is None else labels.names
     cyc = np.asarray(result.cycle_lengths)
     from esorma.attractors.labels import KIND_NAMES
 
-    groups = [(k, KIND_NAMES[k], _KIND_COLOURS[k]) for k in range(4)]
+    groups = [(k, KIND_NAMES[k], _KIND_COLOURS[k]) for k in (3, 2, 1, 0)]
     groups.append((-1, "attractor", _UNLABELLED))
+    bar = counts >= min_count_for_bar
     for k, name, colour in groups:
         for is_cycle, marker in ((False, "o"), (True, "s")):
             sel = (kinds == k) & ((cyc > 1) == is_cycle)
             if not np.any(sel):
                 continue
-            lab = name if not is_cycle else f"{name} (cycle)"
-            if xerr is not None:
-                ax.errorbar(x[sel], y[sel], xerr=xerr[:, sel], fmt=marker, color=colour,
-                            ms=6, capsize=2, label=lab, alpha=0.85)
-            else:
-                ax.scatter(x[sel], y[sel], marker=marker, color=colour, s=36, label=lab,
-                           alpha=0.85, edgecolors="k", linewidths=0.4)
+            lab = (name if not is_cycle else f"{name} (cycle)") + f" ({int(sel.sum())})"
+            ring = k == 0  # stored patterns: rings on top of everything
+            style = dict(marker=marker, s=90 if ring else 36, zorder=4 if ring else 3,
+                         facecolors="none" if ring else colour,
+                         edgecolors=colour if ring else "k",
+                         linewidths=2.0 if ring else 0.4, alpha=1.0 if ring else 0.85)
+            if xerr is not None and np.any(sel & bar):
+                sb = sel & bar
+                ax.errorbar(x[sb], y[sb], xerr=xerr[:, sb], fmt="none", ecolor=colour,
+                            elinewidth=1.0, capsize=2, alpha=0.7, zorder=2)
+            ax.scatter(x[sel], y[sel], label=lab, **style)
     # attractors related by a symmetry (s and -s, ...) share a point: one note per point
     notes: dict[tuple, list[str]] = {}
     count: dict[tuple, int] = {}
@@ -91,13 +105,22 @@ def plot_energy_vs_basin(result, ax=None, *, annotate: int = 6, title: str | Non
         if names is not None and kinds[k] != 3:
             notes.setdefault(key, []).append(names[k])
     top = sorted(count, key=lambda key: -key[0])[: max(annotate, 0)]
-    for rank, key in enumerate(top):
-        txt = ", ".join(notes.get(key, [])[:3])
+    pts, txts = [], []
+    if not exact and names is not None and np.any(kinds == 0):
+        # sampled: the stored patterns form one cluster; one label for all of them
+        pat = kinds == 0
+        pts.append((float(np.exp(np.mean(np.log(x[pat])))), float(np.min(y[pat]))))
+        txts.append(f"{int(pat.sum())} stored patterns")
+        top = [key for key in top if not any(nm.startswith("pattern") for nm in notes.get(key, []))]
+    for key in top:
+        txt = ", ".join(notes.get(key, [])[:2])
+        if len(notes.get(key, [])) > 2:
+            txt += ", …"
         if count[key] > 1:
             txt = f"{txt} ({count[key]}×)" if txt else f"{count[key]}×"
         if txt:
-            ax.annotate(txt, key, textcoords="offset points", xytext=(4, 4 + 9 * (rank % 3)),
-                        fontsize=7)
+            pts.append(key)
+            txts.append(txt)
     if exact:
         if x.size and x.max() / max(x.min(), 1) > 20:
             ax.set_xscale("log")
@@ -109,13 +132,25 @@ def plot_energy_vs_basin(result, ax=None, *, annotate: int = 6, title: str | Non
             ax.set_xscale("log")
         ax.set_xlabel("basin fraction (95 % Wilson interval)")
         merged = ", s ~ −s" if result.flip_merged else ""
-        default = (f"sampled ({result.mode}, {result.starts} starts), N={n}: "
-                   f"{result.n_attractors} attractors from {result.n_starts} starts{merged}")
-    ax.set_ylabel("energy E")
+        default = (f"sampled ({result.mode}), N={n}: {result.n_attractors} attractors "
+                   f"from {result.n_starts} {result.starts} starts{merged}")
+        few = ~bar
+        if few.any():
+            lo, hi = ci[few][:, 0].min(), ci[few][:, 1].max()
+            ax.text(0.01, 0.99, f"{int(few.sum())} attractors reached from < "
+                    f"{min_count_for_bar} starts:\nno bars (their 95 % intervals span "
+                    f"{lo:.1e}–{hi:.1e})", transform=ax.transAxes, fontsize=NOTE_SIZE,
+                    color="0.3", va="top", bbox=dict(fc="white", ec="none", alpha=0.8))
+    ax.set_ylabel("energy per spin E/N")
+    if y.size:
+        pad = 0.08 * max(float(np.ptp(y)), 0.05)
+        ax.set_ylim(float(y.min()) - pad, float(y.max()) + (2 if exact else 4) * pad)
+    if x.size:
+        ax.margins(x=0.15)
     ax.set_title(title or default, fontsize=10)
     if x.size:
-        ax.legend(fontsize=8, loc="best")
-    ax.grid(alpha=0.3)
+        ax.legend(loc="upper right", title="label (attractors)", title_fontsize=8)
+    place_labels(ax, pts, txts)
     return ax
 
 
@@ -169,13 +204,18 @@ def radial_tree_layout(successors, basin, depth, nodes, cycle_codes, cycle_offse
     return pos
 
 
-def plot_transition_graph(result, ax=None, *, max_nodes: int = 4096, title: str | None = None):
+@styled
+def plot_transition_graph(result, ax=None, *, max_nodes: int = 4096, max_basins: int = 12,
+                          title: str | None = None):
     """Draw the state-transition graph of an exact result (one arrow ``x → successor(x)``).
 
     Basins are laid out side by side (:func:`radial_tree_layout`), coloured by basin; cycle
-    states are large dots with a black edge (a star for a fixed point). When the graph has
-    more than ``max_nodes`` states, the largest basins that fit are drawn whole (or, if the
-    largest alone does not fit, its states within ``d`` steps of the attractor).
+    states are large dots with a black edge (a star for a fixed point). Only the
+    ``max_basins`` largest basins are drawn (a synchronous network has many tiny 2-cycle
+    basins that would fill the picture with identical blobs); a note says how many basins,
+    of which sizes, were left out. When those basins hold more than ``max_nodes`` states, the
+    largest basins that fit are drawn whole (or, if the largest alone does not fit, its states
+    within ``d`` steps of the attractor).
 
     Examples
     --------
@@ -199,10 +239,15 @@ def plot_transition_graph(result, ax=None, *, max_nodes: int = 4096, title: str 
     depth = np.asarray(result.depth, dtype=np.int64)
     total = succ.shape[0]
     note = ""
-    if total <= max_nodes:
-        keep = np.arange(total)
+    sizes = np.asarray(result.basin_sizes)
+    n_basins = min(int(max_basins), result.n_attractors)
+    if n_basins < result.n_attractors:
+        rest = sizes[n_basins:]
+        note = (f"\nthe {n_basins} largest basins; {rest.size} more of {int(rest.min())}–"
+                f"{int(rest.max())} states not drawn")
+    if int(sizes[:n_basins].sum()) <= max_nodes:
+        keep = np.flatnonzero(basin < n_basins)
     else:
-        sizes = np.asarray(result.basin_sizes)
         n_full = int(np.searchsorted(np.cumsum(sizes), max_nodes, side="right"))
         if n_full >= 1:  # the largest basins, whole (basin indices are sorted by size)
             keep = np.flatnonzero(basin < n_full)
@@ -235,27 +280,38 @@ def plot_transition_graph(result, ax=None, *, max_nodes: int = 4096, title: str 
     if cyc.any():
         ax.scatter(xy[cyc, 0], xy[cyc, 1], s=40, c=colours[cyc], edgecolors="k",
                    linewidths=0.6, zorder=3, label="cycle state")
-    if result.labels is not None and len(set(basin[keep].tolist())) <= 24:
-        names = result.labels.names
-        for k in range(result.n_attractors):
-            code = int(result.codes[k])
-            if code in pos and result.labels.kind[k] != 3:
-                ax.annotate(names[k], pos[code], textcoords="offset points", xytext=(5, 5),
-                            fontsize=7)
+    if len(set(basin[keep].tolist())) <= 24:
+        names = result.labels.names if result.labels is not None else None
+        for b in sorted(set(basin[keep].tolist())):
+            first = int(result.cycle_codes[result.cycle_offsets[b]])
+            if first not in pos:
+                continue
+            name = names[b] if names is not None and result.labels.kind[b] != 3 else ""
+            members = basin[keep] == b
+            top = xy[members, 1].max()
+            cx = xy[members, 0].mean()
+            ax.annotate(f"{name}\n{int(sizes[b])} states" if name else f"{int(sizes[b])} states",
+                        (cx, top), textcoords="offset points", xytext=(0, 4), ha="center",
+                        va="bottom", fontsize=NOTE_SIZE, color="0.2")
     ax.set_aspect("equal")
     ax.autoscale_view()
+    ax.margins(0.08, 0.12)
     ax.set_xticks([])
     ax.set_yticks([])
-    ax.legend(fontsize=8, loc="upper right")
+    ax.grid(False)
+    ax.set_xlabel("states, arranged by basin (attractor at the centre, depth = distance)")
+    ax.set_ylabel("one cell per basin")
+    ax.legend(fontsize=8, loc="lower right")
     ax.set_title(
         title
         or f"{result.mode} transition graph, N={result.n_neurons}: {result.n_attractors} "
         f"attractors; {keep.size} of {total} states drawn{note}",
-        fontsize=9,
+        fontsize=10,
     )
     return ax
 
 
+@styled
 def plot_attractor_study(study, *, graph_max_neurons: int = 12):
     """The figure of an attractor study: energy against basin size, and the transition graph.
 

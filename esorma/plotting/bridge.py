@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from esorma.plotting._common import _axes
+from esorma.plotting._common import NOTE_SIZE, _axes, styled
 
 __all__ = [
     "PHASE_COLOURS",
@@ -21,6 +21,7 @@ __all__ = [
     "plot_lyapunov",
     "plot_loss",
     "plot_network_graph",
+    "plot_sign_flips",
 ]
 
 PHASE_COLOURS = {"linear": "#cfe3f7", "hybrid": "#fbe3c2", "saturated": "#d5efd2"}
@@ -54,8 +55,10 @@ def _mark_saturated(ax, labels):
 def plot_phases(diagnostics, labels, ax=None, *, title: str | None = None):
     """Saturation, binarisation agreement and linearisation error over training, shaded by phase.
 
-    The dashed green line marks ``labels.saturated_from``, the start of the final saturated
-    segment.
+    Three series on one axis (fractions, and the linearisation error clipped at 1.5); the loss
+    has its own panel (:func:`plot_loss`). The dashed green line marks
+    ``labels.saturated_from``, the start of the final saturated segment; dotted lines are the
+    thresholds of the phase classification.
 
     Examples
     --------
@@ -74,9 +77,9 @@ def plot_phases(diagnostics, labels, ax=None, *, title: str | None = None):
     _shade(ax, labels)
     _mark_saturated(ax, labels)
     ax.plot(ep, d.saturated_fraction, color="C2", lw=1.8,
-            label=f"saturated fraction (margin {d.margin:g})")
-    ax.plot(ep, d.saturation, color="C2", lw=1.0, ls="--", label="mean |u| (saturation)")
-    ax.plot(ep, d.binary_agreement, color="C3", lw=1.2, label="binarised = real (fraction)")
+            label=f"saturated fraction of units (margin {d.margin:g})")
+    ax.plot(ep, d.binary_agreement, color="C3", lw=1.2,
+            label="fraction of inputs: binarised = real")
     ax.plot(ep, np.minimum(d.linearisation_error, 1.5), color="C0", lw=1.5,
             label="linearisation error (clipped at 1.5)")
     th = labels.thresholds
@@ -87,13 +90,10 @@ def plot_phases(diagnostics, labels, ax=None, *, title: str | None = None):
     ax.set_ylim(-0.02, 1.55)
     if ep.size and ep[-1] > 20 * max(ep[1] if ep.size > 1 else 1, 1):
         ax.set_xscale("symlog", linthresh=max(int(ep[1]) if ep.size > 1 else 1, 1) * 10)
-    ax2 = ax.twinx()
-    ax2.semilogy(ep, np.maximum(d.loss, 1e-12), color="k", lw=1.0, label="loss (right)")
-    ax2.set_ylabel("cross-entropy loss")
+        ax.set_xlim(0, ep[-1])
     h1, l1 = ax.get_legend_handles_labels()
-    h2, l2 = ax2.get_legend_handles_labels()
-    ax.legend(h1 + h2 + _phase_handles(), l1 + l2 + list(PHASE_COLOURS), fontsize=7,
-              loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, framealpha=0.9)
+    ax.legend(h1 + _phase_handles(), l1 + list(PHASE_COLOURS), fontsize=NOTE_SIZE,
+              loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=3, framealpha=0.9)
     ax.set_title(title or f"training phases ({d.activation}, learning rate "
                  f"{d.learning_rate:g}); final: {labels.final}", fontsize=10)
     return ax
@@ -133,7 +133,7 @@ def plot_lyapunov(diagnostics, ax=None, *, title: str | None = None):
                 transform=ax.transAxes, color="0.4")
     ax.axhline(0.0, color="k", lw=0.8)
     ax.set_xlabel("epoch (window centre)")
-    ax.set_ylabel("λ₁ per step")
+    ax.set_ylabel("λ₁ (per gradient step)")
     ax.set_title(title or f"FTLE of θ ↦ θ − η∇L (η = {d.learning_rate:g})", fontsize=10)
     return ax
 
@@ -148,9 +148,49 @@ def plot_loss(diagnostics, ax=None, labels=None, *, title: str | None = None):
     ax.semilogy(d.epochs, np.maximum(d.loss, 1e-12), color="k", label="loss")
     ax.semilogy(d.epochs, np.maximum(d.error, 1e-4), color="C3", label="error (floor 1e-4)")
     ax.set_xlabel("epoch")
-    ax.set_ylabel("loss / error")
+    ax.set_ylabel("cross-entropy loss / error rate")
     ax.legend(fontsize=8)
     ax.set_title(title or "loss and error", fontsize=10)
+    return ax
+
+
+def plot_sign_flips(diagnostics, ax=None, labels=None, *, title: str | None = None):
+    """Fraction of parameters whose update changed sign between consecutive records.
+
+    Near 0: every parameter keeps moving the same way (steady descent); near 1: the updates
+    flip back and forth across a valley (gradient descent at the edge of stability, e.g. a
+    large learning rate); about 0.5: noise. The relative distance travelled
+    ``||θ_t − θ_0|| / ||θ_0||`` is drawn on the same axis (right scale in the legend text),
+    so a flipping phase with no travel is told apart from one that still moves.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from esorma.bridge import xor_task, train_mlp, phase_diagnostics
+    >>> res = train_mlp(xor_task(), hidden=(3,), n_epochs=100, learning_rate=2.0, rng=1)
+    >>> plot_sign_flips(phase_diagnostics(res, lyapunov=False)).get_ylabel()
+    'fraction of parameters'
+    """
+    ax = _axes(ax, _FIGSIZE)
+    d = diagnostics
+    if labels is not None:
+        _shade(ax, labels)
+        _mark_saturated(ax, labels)
+    ok = np.isfinite(d.sign_flip_rate)
+    ax.plot(d.epochs[ok], d.sign_flip_rate[ok], color="C3", lw=1.0,
+            label="update changed sign (fraction of parameters)")
+    rel = np.asarray(d.relative_change, dtype=float)
+    top = float(np.nanmax(rel)) if rel.size and np.isfinite(rel).any() else 0.0
+    if top > 0:
+        ax.plot(d.epochs, rel / top, color="k", lw=1.2,
+                label=f"distance travelled ||θ−θ₀||/||θ₀|| (max {top:.3g} = 1)")
+    ax.axhline(0.5, color="0.5", lw=0.8, ls=":")
+    ax.set_ylim(-0.02, 1.05)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("fraction of parameters")
+    ax.legend(fontsize=NOTE_SIZE, loc="center right")
+    ax.set_title(title or "sign flips of the updates: oscillation across a valley", fontsize=10)
     return ax
 
 
@@ -158,18 +198,27 @@ def plot_network_graph(G, ax=None, *, title: str | None = None, show_formulas: b
     """Draw a binarised network graph (from ``network_to_graph``) in layers.
 
     Excitatory edges are solid blue, inhibitory (negated literal) dashed red; edge width grows
-    with |weight|. Unit formulas are written beside the units when short.
+    with the absolute weight. Units whose formula is constant (``True``/``False``: no input can
+    switch them) are dead: drawn grey, without edges. Unit formulas are written beside the
+    units in full, wrapped over several lines (never cut).
     """
     import networkx as nx
 
     from esorma.bridge.graph import _layer_positions
 
+    import textwrap
+
     ax = _axes(ax, figsize=(8.0, 5.0))
     pos = _layer_positions(G)
     kinds = nx.get_node_attributes(G, "kind")
     colours = {"input": "#9ecae1", "hidden": "#fdd0a2", "output": "#a1d99b"}
+    dead = {v for v, d in G.nodes(data=True)
+            if d.get("kind") != "input" and str(d.get("formula")) in ("True", "False")}
+    G = G.copy()
+    G.remove_edges_from([(u, v) for u, v in G.edges if u in dead or v in dead])
     nx.draw_networkx_nodes(G, pos, ax=ax, node_size=520,
-                           node_color=[colours.get(kinds[v], "#ccc") for v in G.nodes])
+                           node_color=["#dddddd" if v in dead else colours.get(kinds[v], "#ccc")
+                                       for v in G.nodes])
     nx.draw_networkx_labels(G, pos, ax=ax, font_size=7)
     w = np.array([abs(d["weight"]) for _, _, d in G.edges(data=True)]) if G.number_of_edges() \
         else np.zeros(0)
@@ -183,25 +232,39 @@ def plot_network_graph(G, ax=None, *, title: str | None = None, show_formulas: b
         for v, d in G.nodes(data=True):
             f = d.get("formula")
             if f and d["kind"] != "input":
-                txt = f if len(f) <= 48 else f[:45] + "..."
+                f = str(f)
+                if v in dead:
+                    txt = "dead (constant " + f + ")"
+                elif len(f) <= 180:  # whole, wrapped over at most three lines
+                    txt = "\n".join(textwrap.wrap(f, 60, break_on_hyphens=False))
+                else:  # too long to draw: say how long instead of cutting it
+                    txt = (f"{f.count(' or ') + 1} terms ({len(f)} characters): too long to "
+                           "draw;\nsee the result's formulas (--json)")
                 x, y = pos[v]
-                ax.text(x + 0.08, y - 0.09, txt, fontsize=6, color="0.25")
+                ax.text(x + 0.06, y, txt, fontsize=6.5, color="0.45" if v in dead else "0.15",
+                        va="center", ha="left", linespacing=1.0, zorder=5,
+                        bbox=dict(fc="white", ec="none", alpha=0.8, pad=0.6))
     from matplotlib.lines import Line2D
 
     ax.legend(handles=[Line2D([], [], color="#2166ac", label="excitatory (x)"),
-                       Line2D([], [], color="#b2182b", ls="--", label="inhibitory (not x)")],
-              fontsize=7, loc="upper right")
+                       Line2D([], [], color="#b2182b", ls="--", label="inhibitory (not x)"),
+                       Line2D([], [], marker="o", ls="none", color="#dddddd", ms=9,
+                              label="dead unit (constant)")],
+              fontsize=NOTE_SIZE, loc="lower right")
     ax.set_axis_off()
     ax.set_title(title or f"binarised network: {G.number_of_nodes()} nodes, "
                  f"{G.number_of_edges()} relevant edges", fontsize=10)
     return ax
 
 
+@styled
 def draw_bridge_run(run):
-    """The figure of a :class:`~esorma.bridge.BridgeRun`: phases, histograms, loss, FTLE, graph.
+    """The figure of a :class:`~esorma.bridge.BridgeRun`: phases, histograms, loss, FTLE, sign
+    flips, graph.
 
-    Five panels: the phase diagnostics (:func:`plot_phases`), the activation histograms, the
-    loss, the Lyapunov exponents, and below them the binarised network graph with its unit
+    Six panels: the phase diagnostics (:func:`plot_phases`), the activation histograms, the
+    loss, the Lyapunov exponents, the sign flips of the updates (:func:`plot_sign_flips`),
+    and below them the binarised network graph with its unit
     formulas (:func:`plot_network_graph`; a note where the network has none, e.g. ReLU).
     Returns the matplotlib Figure.
 
@@ -211,7 +274,7 @@ def draw_bridge_run(run):
     >>> matplotlib.use("Agg")
     >>> from esorma.bridge import bridge_study
     >>> fig = draw_bridge_run(bridge_study("xor", n_epochs=100, lyapunov=False, rng=1))
-    >>> len(fig.axes) >= 5
+    >>> len(fig.axes) >= 6
     True
     """
     import matplotlib.pyplot as plt
@@ -219,13 +282,14 @@ def draw_bridge_run(run):
     from esorma.bridge.graph import network_to_graph
 
     d, lab = run.diagnostics, run.labels
-    fig = plt.figure(figsize=(12.5, 14.0))
-    gs = fig.add_gridspec(3, 2, height_ratios=(1.0, 1.0, 1.1))
+    fig = plt.figure(figsize=(12.5, 17.0))
+    gs = fig.add_gridspec(4, 2, height_ratios=(1.0, 1.0, 1.0, 1.2))
     plot_phases(d, lab, ax=fig.add_subplot(gs[0, 0]))
     plot_activation_histograms(d, ax=fig.add_subplot(gs[0, 1]))
     plot_loss(d, ax=fig.add_subplot(gs[1, 0]), labels=lab)
     plot_lyapunov(d, ax=fig.add_subplot(gs[1, 1]))
-    ax = fig.add_subplot(gs[2, :])
+    plot_sign_flips(d, ax=fig.add_subplot(gs[2, :]), labels=lab)
+    ax = fig.add_subplot(gs[3, :])
     try:
         G = network_to_graph(run.network, run.task.input_names)
     except ValueError as exc:  # ReLU, or a unit too large for a flat formula
@@ -238,16 +302,19 @@ def draw_bridge_run(run):
     start = run.saturated_from
     when = (f"saturated from epoch {start}" if start is not None
             else f"not saturated at the end (final phase {run.final_phase})")
+    import textwrap
+
     formula = run.formula.text if run.formula is not None else "-"
-    if len(formula) > 120:
-        formula = formula[:117] + "..."
-    fig.suptitle(f"{run.task.name}: hidden {run.hidden} {run.activation}, learning rate "
+    formula = "\n".join(textwrap.wrap(f"output formula: {formula}", 150))
+    hidden = "–".join(str(int(h)) for h in np.atleast_1d(run.hidden))
+    fig.suptitle(f"{run.task.name}: {hidden} hidden {run.activation} units, learning rate "
                  f"{run.learning_rate:g}, seed {run.seed}, {run.n_epochs_run} epochs; {when}\n"
-                 f"formula: {formula}", fontsize=9)
-    fig.tight_layout(h_pad=4.0)
+                 f"{formula}", fontsize=10)
+    fig.tight_layout(h_pad=4.0, rect=(0, 0, 1, 0.975))
     return fig
 
 
+@styled
 def draw_phase_sweep(sweep):
     """The figure of a :class:`~esorma.bridge.PhaseSweep`: phases per scale, FTLE vs loss.
 

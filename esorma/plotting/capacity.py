@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from esorma.plotting._common import _axes
+from esorma.plotting._common import _axes, styled
 
 __all__ = [
     "plot_overlap_curve",
@@ -205,6 +205,7 @@ def plot_retrieval_map(summary, ax=None, *, n_index: int = -1, theory: bool = Tr
     return ax
 
 
+@styled
 def capacity_figure(summary, estimate=None, extrapolation=None, *, t_index: int = 0):
     """A three-panel figure: m(α) with RS theory, retrieved fraction, α_c(N) scaling."""
     import matplotlib.pyplot as plt
@@ -240,6 +241,7 @@ def plot_theory_overlap(theory, ax=None):
     return ax
 
 
+@styled
 def theory_figure(theory):
     """A figure of :func:`plot_theory_overlap` (``esorma capacity --theory --figure``).
 
@@ -260,6 +262,7 @@ def theory_figure(theory):
     return fig
 
 
+@styled
 def report_figure(report):
     """The figure of a :class:`~esorma.capacity.CapacityReport`.
 

@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from esorma.plotting._common import _axes
+from esorma.plotting._common import NOTE_SIZE, _axes, styled
 
 __all__ = [
     "format_params",
@@ -92,9 +92,9 @@ def plot_spectrum(spectrum, ax=None, *, bins: int | None = None, legend: bool = 
     else:
         _plot_complex(spectrum, ax)
     if title:
-        ax.set_title(_title(spectrum), fontsize=9)
+        ax.set_title(_title(spectrum), fontsize=10)
     if legend:
-        ax.legend(fontsize=7, loc="upper right" if law.kind == "complex" else "best",
+        ax.legend(fontsize=8, loc="upper right" if law.kind == "complex" else "best",
                   framealpha=0.85)
     return ax
 
@@ -110,7 +110,7 @@ def _plot_real(spectrum, ax, bins):
     for loc, _ in atoms:
         cont = cont[np.abs(cont - loc) > 1e-8 * max(1.0, abs(lo), abs(hi))]
     if bins is None:
-        bins = int(np.clip(math.sqrt(max(cont.size, 1)) * 1.5, 20, 80))
+        bins = int(np.clip(math.sqrt(max(cont.size, 1)) * 1.5, 8 if cont.size < 60 else 20, 80))
     left = min(lo, cont.min() if cont.size else lo) - 0.05 * scale
     right = max(hi, cont.max() if cont.size else hi) + 0.05 * scale
     counts, edges = np.histogram(cont, bins=bins, range=(left, right))
@@ -119,13 +119,19 @@ def _plot_real(spectrum, ax, bins):
            label=f"sample ({cont.size} eigenvalues)")
     grid = np.linspace(left, right, 800)
     ax.plot(grid, law.pdf(grid), color="C3", lw=1.6, label=law.label)
+    if 0 < cont.size < 60:  # few eigenvalues off the point mass: show each one as a tick
+        ax.plot(cont, np.zeros(cont.size), "|", color="C0", ms=12, mew=1.2, clip_on=False,
+                label=f"each of the {cont.size} eigenvalues off the point mass")
+        ax.text(0.98, 0.62, f"only {cont.size} of {n_total} eigenvalues are not in\n"
+                "the point mass: a coarse histogram;\nlarger n sharpens it",
+                transform=ax.transAxes, ha="right", fontsize=NOTE_SIZE, color="0.3")
     ymax = max(float(np.max(law.pdf(grid))), float(dens.max()) if dens.size else 0.0)
     for loc, w in atoms:
         n_at = int(np.sum(np.abs(x - loc) <= 1e-8 * max(1.0, abs(lo), abs(hi))))
         ax.annotate("", xy=(loc, 0.95 * ymax), xytext=(loc, 0), arrowprops=dict(
             arrowstyle="-|>", color="C2", lw=2))
         ax.text(loc, 0.97 * ymax, f" point mass {w:.2f}\n ({n_at}/{n_total} at {loc:.3g})",
-                color="C2", fontsize=7, va="top")
+                color="C2", fontsize=NOTE_SIZE, va="top")
         left = min(left, loc - 0.05 * scale)
     outl = spectrum.outliers
     if outl.size:
@@ -135,7 +141,7 @@ def _plot_real(spectrum, ax, bins):
             ax.axvline(np.real(z), color="C1", ls=":", lw=1, label=f"predicted {np.real(z):.3g}")
         right = max(right, float(np.max(np.real(outl))) + 0.05 * scale)
     ax.set_xlim(left, right)
-    ax.set_ylim(0, 1.15 * ymax if ymax > 0 else 1)
+    ax.set_ylim(0, (1.15 if cont.size >= 60 else 1.9) * ymax if ymax > 0 else 1)
     ax.set_xlabel("eigenvalue λ")
     ax.set_ylabel("density ρ(λ)")
 
@@ -178,8 +184,8 @@ def plot_radial_cdf(spectrum, ax=None):
     ax.plot(grid, np.clip(grid, 0, 1) ** 2, color="0.5", ls="--", lw=1, label="uniform disc")
     ax.set_xlabel("|λ| / radius")
     ax.set_ylabel("fraction with smaller modulus")
-    ax.set_title(_title(spectrum), fontsize=9)
-    ax.legend(fontsize=7)
+    ax.set_title(_title(spectrum), fontsize=10)
+    ax.legend(fontsize=NOTE_SIZE)
     return ax
 
 
@@ -214,14 +220,14 @@ def plot_tridiagonal_density(density, ax=None, *, sigma: float = 1.0, law=None,
                 ax.annotate("", xy=(loc, 1.2 * ymax), xytext=(loc, 0),
                             arrowprops=dict(arrowstyle="-|>", color="C2", lw=2))
                 ax.text(loc, 1.22 * ymax, f" point mass {w:.2f} (bin holds {mass:.3f})",
-                        color="C2", fontsize=7, va="bottom")
+                        color="C2", fontsize=NOTE_SIZE, va="bottom")
     ax.set_xlabel("eigenvalue λ")
     ax.set_ylabel("density ρ(λ)")
     if title is None:
         title = (f"β-Hermite tridiagonal model, β={density.beta:g}, n={density.n:,} "
                  f"({density.seconds:.2f} s)")
-    ax.set_title(title, fontsize=9)
-    ax.legend(fontsize=7)
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=NOTE_SIZE)
     return ax
 
 
@@ -242,28 +248,28 @@ def plot_largest_eigenvalues(samples, n: int, beta: int = 1, ax=None, *, sigma: 
             label=f"Tracy-Widom β={beta} (mean {mean:.3f})")
     ax.set_xlabel("(λmax − 2σ) n^(2/3) / σ")
     ax.set_ylabel("density")
-    ax.set_title(f"largest eigenvalue, β={beta}, n={n}", fontsize=9)
-    ax.legend(fontsize=7)
+    ax.set_title(f"largest eigenvalue, β={beta}, n={n}", fontsize=10)
+    ax.legend(fontsize=NOTE_SIZE)
     return ax
 
 
 def plot_spacing_ratios(ratios, ax=None, *, label: str = "sample", bins: int = 30):
-    """Histogram of ``r~ = min(r, 1/r)`` with the Poisson, GOE and GUE surmises."""
+    """Histogram of ``r̃ = min(r, 1/r)`` with the Poisson, GOE and GUE surmises."""
     from esorma.spectra.statistics import spacing_ratio_pdf
 
     ax = _axes(ax)
     r = np.asarray(ratios, dtype=float)
     ax.hist(r, bins=bins, range=(0, 1), density=True, color="C0", alpha=0.5,
-            label=f"{label}: <r~> = {r.mean():.3f}")
+            label=f"{label}: ⟨r̃⟩ = {r.mean():.3f}")
     g = np.linspace(0, 1, 300)
     for kind, c, name in (("poisson", "0.4", "Poisson"), ("goe", "C3", "GOE"),
                           ("gue", "C2", "GUE")):
         ax.plot(g, spacing_ratio_pdf(g, kind), color=c, lw=1.4, label=f"{name} surmise")
-    ax.set_xlabel("spacing ratio r~")
+    ax.set_xlabel("spacing ratio r̃ = min(r, 1/r)")
     ax.set_ylabel("density")
-    ax.set_title("nearest-neighbour spacing ratios", fontsize=9)
+    ax.set_title("nearest-neighbour spacing ratios", fontsize=10)
     ax.set_ylim(0, 3.2)
-    ax.legend(fontsize=7, loc="upper right")
+    ax.legend(fontsize=NOTE_SIZE, loc="upper right")
     return ax
 
 
@@ -284,6 +290,7 @@ def plot_gallery(spectra, axes=None, *, ncols: int = 4):
     return axes
 
 
+@styled
 def draw_spectrum(study):
     """The figure of a :class:`~esorma.spectra.SpectrumStudy`: the spectrum and its law.
 
@@ -314,6 +321,7 @@ def draw_spectrum(study):
     return fig
 
 
+@styled
 def draw_gallery(gallery, *, title: str | None = None, ncols: int = 4):
     """The gallery page of a :class:`~esorma.spectra.SpectrumGallery`.
 
@@ -326,7 +334,7 @@ def draw_gallery(gallery, *, title: str | None = None, ncols: int = 4):
     spectra = list(gallery.spectra)
     n_panels = len(spectra) + (3 if gallery.has_extras else 0)
     nrows = -(-n_panels // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(4.7 * ncols, 4.2 * nrows), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, 4.6 * nrows), squeeze=False)
     flat = axes.ravel()
     plot_gallery(spectra, axes=flat[: len(spectra)])
     k = len(spectra)
@@ -336,8 +344,8 @@ def draw_gallery(gallery, *, title: str | None = None, ncols: int = 4):
         ax = plot_spacing_ratios(gallery.goe_ratios, ax=flat[k + 1], label="GOE levels")
         ax.hist(gallery.poisson_ratios, bins=30, range=(0, 1), density=True,
                 histtype="step", color="0.3",
-                label=f"Poisson levels: <r~> = {gallery.poisson_ratios.mean():.3f}")
-        ax.legend(fontsize=7)
+                label=f"Poisson levels: ⟨r̃⟩ = {gallery.poisson_ratios.mean():.3f}")
+        ax.legend(fontsize=NOTE_SIZE)
         plot_tridiagonal_density(gallery.density, ax=flat[k + 2])
         k += 3
     for ax in flat[k:]:
@@ -346,11 +354,12 @@ def draw_gallery(gallery, *, title: str | None = None, ncols: int = 4):
         seed = "" if gallery.seed is None else f", seed {gallery.seed}"
         title = f"random-matrix spectra and their laws (n = {gallery.n} per panel{seed})"
     if title:
-        fig.suptitle(title, fontsize=13)
+        fig.suptitle(title, fontsize=15)
     fig.tight_layout()
     return fig
 
 
+@styled
 def draw_edge(edge, *, title: str | None = None):
     """The edge page of an :class:`~esorma.spectra.EdgeStudy`: Tracy-Widom histograms for
     each beta and the standardised ``(lambda_max - 2) n^(2/3)`` against ``n``."""
@@ -370,12 +379,12 @@ def draw_edge(edge, *, title: str | None = None):
     ax.axhline(mean1, color="C3", label=f"E[TW₁] = {mean1:.3f}")
     ax.axhspan(mean1 - sd, mean1 + sd, color="C3", alpha=0.15, label="± 1 s.d. of TW₁")
     for x, y, t in zip(n, z, edge.seconds_per_size):
-        ax.annotate(f"{t:.2g} s", (x, y), textcoords="offset points", xytext=(5, 4), fontsize=7)
+        ax.annotate(f"{t:.2g} s", (x, y), textcoords="offset points", xytext=(5, 4), fontsize=NOTE_SIZE)
     ax.set_xlabel("n (β-Hermite tridiagonal, β = 1)")
     ax.set_ylabel("standardised largest eigenvalue")
-    ax.set_title("edge scaling up to large n (time per eigenvalue annotated)", fontsize=9)
+    ax.set_title("edge scaling up to large n (time per eigenvalue annotated)", fontsize=10)
     ax.set_ylim(mean1 - 4 * sd, mean1 + 4 * sd)
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=NOTE_SIZE)
     if title is None:
         seed = "" if edge.seed is None else f" (seed {edge.seed})"
         title = f"largest eigenvalue: Tracy-Widom fluctuations and n^(-2/3) scaling{seed}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from esorma.plotting._common import _axes
+from esorma.plotting._common import NOTE_SIZE, _axes, styled
 from esorma.stability.chaos import origin_critical_gain
 
 __all__ = [
@@ -51,6 +51,9 @@ def plot_lyapunov_vs_gain(gains, exponents, stderr=None, *, label=None, theory=T
     ax = _axes(ax)
     g = np.asarray(gains, dtype=float)
     lam = np.asarray(exponents, dtype=float)
+    # measured points are not joined: a line between two gains would draw a zero crossing
+    # that was never measured (the N = inf crossing is at g_c, drawn as theory)
+    kwargs.setdefault("ls", "none")
     ax.errorbar(g, lam, yerr=None if stderr is None else np.asarray(stderr, dtype=float),
                 marker="o", ms=4, capsize=3, label=label, **kwargs)
     if states is not None:
@@ -77,10 +80,14 @@ def plot_lyapunov_vs_gain(gains, exponents, stderr=None, *, label=None, theory=T
                else f"g(1+τ) − 1, τ={tau:g} (stable origin, N→∞)")
         ax.plot(gg, gg * (1.0 + tau) - 1.0, "k--", lw=1, label=lab)
         ax.axhline(0.0, color="0.5", lw=0.8)
-        ax.axvline(gc, color="0.5", lw=0.8, ls=":", label=f"g_c = 1/(1+τ) = {gc:.3g}")
+        ax.axvline(gc, color="0.5", lw=0.8, ls=":",
+                   label=f"g_c = 1/(1+τ) = {gc:.3g} (τ: corr(J_ij, J_ji))")
+        hi = max(float(g.max()), gc) * 1.02
+        ax.axvspan(gc, hi, color="C3", alpha=0.06, lw=0,
+                   label="chaotic for N→∞: λ_max > 0 (SCS 1988)")
         ax._esorma_theory_drawn = True
     ax.set_xlabel("gain g")
-    ax.set_ylabel("maximal Lyapunov exponent λ_max")
+    ax.set_ylabel("maximal Lyapunov exponent λ_max (per unit time)")
     ax.set_title(title or "Transition to chaos (Sompolinsky–Crisanti–Sommers 1988)")
     ax.legend(fontsize=8)
     return ax
@@ -136,8 +143,8 @@ def plot_lyapunov_convergence(result, *, ax=None, title=None):
         lam, se = result.exponents[j], result.stderr[j]
         if np.isfinite(se):
             ax.axhspan(lam - se, lam + se, color=line.get_color(), alpha=0.15)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel("running estimate")
+    ax.set_xlabel(xlabel if xlabel == "steps" else "time t (units of the neuron time constant)")
+    ax.set_ylabel("running estimate of λ (per unit time)")
     ax.set_title(title or "Convergence of the Lyapunov exponents")
     ax.legend(fontsize=8, ncol=2)
     return ax
@@ -149,13 +156,14 @@ def plot_rate_trajectory(trajectory, *, n_units: int = 8, ax=None, title=None):
     n = min(int(n_units), trajectory.x.shape[1])
     for i in range(n):
         ax.plot(trajectory.t, trajectory.x[:, i], lw=1)
-    ax.set_xlabel("time")
-    ax.set_ylabel("x_i(t)")
+    ax.set_xlabel("time t (units of the neuron time constant)")
+    ax.set_ylabel("activity x_i(t)")
     ax.set_title(title or f"Rate network ({trajectory.phi}, g={trajectory.gain:g}), "
                           f"{n} of {trajectory.x.shape[1]} units")
     return ax
 
 
+@styled
 def chaos_figure(study, *, title=None):
     """The figure of a :class:`esorma.stability.ChaosStudy` (what ``esorma chaos --figure``
     draws): ``lambda_max`` against ``g`` with the theory for its ``tau`` and each gain's state,
@@ -175,7 +183,8 @@ def chaos_figure(study, *, title=None):
     plot_lyapunov_vs_gain(
         sweep.gains, sweep.exponents, sweep.stderr, label=f"N = {sweep.n_neurons}", ax=a1,
         tau=tau, states=study.states,
-        title=title or (f"λ_max vs g: N={sweep.n_neurons} {ens}, T={sweep.t_max:g}{seed}\n"
+        title=title or (f"λ_max vs g: N={sweep.n_neurons} {ens}, run time t = "
+                        f"{sweep.t_max:g}{seed}\n"
                         f"{counts['chaotic']} chaotic, {counts['marginal']} marginal, "
                         f"{counts['stable']} stable"))
     stable = sweep.origin_abscissa < 0
@@ -187,10 +196,14 @@ def chaos_figure(study, *, title=None):
     plot_jacobian_spectrum(-1.0 + g * sweep.origin_eigenvalues, gain=g, tau=tau, ax=a2,
                            title=f"origin's Jacobian −1 + gJ at g = {g:g}"
                                  + (f", τ = {tau:g}" if tau else ""))
-    fig.tight_layout()
+    fig.text(0.01, 0.005, "time in units of the neuron time constant (dx/dt = −x + gJ tanh x); "
+             "λ_max per unit time; points are not joined (zero crossings between gains are "
+             "not measured)", fontsize=NOTE_SIZE, color="0.3")
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
     return fig
 
 
+@styled
 def chaos_size_figure(result, *, title=None):
     """The figure of a :class:`esorma.stability.ChaosSizeStudy`: the mean ``lambda_max``
     curve of each size (with its state per gain and its zero crossing), the origin's Jacobian
@@ -217,7 +230,7 @@ def chaos_size_figure(result, *, title=None):
             states=result.states[i],
             label=f"N = {n} (crosses 0 at g ≈ {result.crossing[i]:.2f})",
             title=title or (f"λ_max vs g, {ens} J, {r} matri{'x' if r == 1 else 'ces'} per N, "
-                            f"T = {t_max:g}{seed}"))
+                            f"run time t = {t_max:g}{seed}"))
     nmax = int(result.sizes[-1])
     g = float(result.convergence_gain if result.convergence_gain is not None
               else result.gains.max())
@@ -227,5 +240,8 @@ def chaos_size_figure(result, *, title=None):
     if conv is not None:
         plot_lyapunov_convergence(conv, ax=axes[2],
                                   title=f"running λ_max estimate, N = {nmax}, g = {g:g}")
-    fig.tight_layout()
+    fig.text(0.01, 0.005, "time in units of the neuron time constant (dx/dt = −x + gJ tanh x); "
+             "λ_max per unit time; points are not joined (zero crossings between gains are "
+             "not measured; the N = ∞ crossing is g_c)", fontsize=NOTE_SIZE, color="0.3")
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
     return fig

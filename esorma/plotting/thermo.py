@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from esorma.plotting._common import _axes
+from esorma.plotting._common import NOTE_SIZE, _axes, styled
 
 __all__ = [
     "plot_magnetisation",
@@ -55,6 +55,15 @@ def plot_magnetisation(temperatures, m, error=None, ax=None, *, theory: bool = T
                 m_ags = np.array([float(retrieval_overlap([load], x)[0]) for x in tg])
             ax.plot(tg, m_ags, color="tab:red", lw=1.2,
                     label=f"replica symmetric (AGS), α = {load:.3g}")
+            ok = np.flatnonzero(np.isfinite(m_ags))
+            if ok.size and ok[-1] < tg.size - 1:  # the RS retrieval branch ends: say why
+                t_end, m_end = tg[ok[-1]], m_ags[ok[-1]]
+                ax.plot([t_end], [m_end], "o", mfc="white", mec="tab:red", ms=5)
+                ax.annotate(f"retrieval solution ends\nat T_M(α) ≈ {t_end:.2f}\n"
+                            "(spinodal: above it the RS\nequations have m = 0 only)",
+                            (t_end, m_end), xytext=(1.04, 0.72), textcoords="data",
+                            fontsize=NOTE_SIZE, color="tab:red", va="center",
+                            arrowprops=dict(arrowstyle="-", color="tab:red", lw=0.6))
     ax.set_xlabel("temperature T")
     ax.set_ylabel("overlap with the stored pattern m")
     ax.set_ylim(-0.05, 1.05)
@@ -72,7 +81,7 @@ def plot_energy(thermo, ax=None, *, title: str | None = None):
     ax.plot(t, thermo.free_energy / n, "--", label="F / N")
     ax.axhline(thermo.ground_energy / n, color="grey", ls=":", lw=1, label="ground state E₀ / N")
     ax.set_xlabel("temperature T")
-    ax.set_ylabel("energy per spin")
+    ax.set_ylabel("energy per spin E/N")
     ax.set_title(title or f"Exact energy (N = {n}, 2^{n} states)")
     ax.legend(fontsize="small")
     return ax
@@ -100,16 +109,20 @@ def plot_overlap_distribution(thermo, ax=None, *, temperature_indices=None,
     k = thermo.temperatures.size
     idx = (np.unique(np.linspace(0, k - 1, min(k, 4)).round().astype(int))
            if temperature_indices is None else np.asarray(temperature_indices))
+    top = 0.0
     for i in idx:
         ax.plot(thermo.q_values, thermo.overlap_distribution[i], "o-", ms=3,
                 label=f"T = {thermo.temperatures[i]:.2g}")
+        top = max(top, float(np.max(thermo.overlap_distribution[i])))
     ax.set_xlabel("replica overlap q")
-    ax.set_ylabel("P(q)")
+    ax.set_ylabel("probability P(q)")
     ax.set_title(title or f"Exact overlap distribution (N = {thermo.n_neurons})")
-    ax.legend(fontsize="small")
+    ax.set_ylim(0, 1.3 * top if top > 0 else 1)  # room for the legend above the peaks
+    ax.legend(fontsize="small", loc="upper center", ncol=len(idx))
     return ax
 
 
+@styled
 def boltzmann_figure(result, *, suptitle: str | None = None):
     """The figure of :func:`esorma.thermo.boltzmann_study`: four panels, m(T) against mean-field
     and replica theory, exact E(T), exact C(T) and exact P(q).
