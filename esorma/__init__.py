@@ -1,10 +1,28 @@
 """esorma: EigenSpectra Of Random Matrices / Attractors.
 
 Attractors of recurrent Hopfield and Boltzmann networks, the spectra of random coupling
-matrices, the replica-symmetric theory of their capacity, and a bridge from saturated
-feedforward layers to binary graphs and logic.
+matrices, the replica theory of their capacity (replica-symmetric and beyond), the transition
+to chaos of rate networks, and a bridge from saturated feed-forward layers to graphs and logic.
 
-Importing esorma does no work: kernels compile on first use (and are cached on disk).
+Where things are (each sub-package is imported on first use, e.g. ``esorma.spectra``)::
+
+    Hopfield, networks, learning, patterns  networks, learning rules, pattern generators
+    couplings    SK couplings and couplings files
+    attractors   exact enumeration, basins, transition graphs, sampled search (attractor_study)
+    dynamics     zero-T and finite-T updates (Glauber, Metropolis), tempering
+    capacity     capacity curves and finite-size scaling (capacity_study)
+    replica      AGS and SK replica theory, phase diagram, RSB and Parisi (phase_diagram)
+    spectra      random-matrix ensembles, laws, Tracy-Widom, tridiagonal models (spectrum_study)
+    thermo       exact thermodynamics, Boltzmann machines (boltzmann_study)
+    bridge       MLP training phases, graphs, formulas and BDDs (bridge_study)
+    stability    rate networks, Lyapunov exponents, chaos (chaos_study)
+    dense        dense associative memories and the modern Hopfield network
+    sweeps, io, errors, plotting   resumable grids (local or Dask), HDF5 files, exceptions,
+                                   figures
+
+Every study function returns a frozen result that saves with ``esorma.io.save_result``.
+Command line: ``esorma --help``; a short run of everything: ``esorma tour``.
+Importing esorma does no work: kernels compile on first use and are cached on disk.
 """
 
 from importlib import metadata as _metadata
