@@ -15,13 +15,18 @@ from pathlib import Path
 
 import numpy as np
 
-from esorma._validation import as_rng, check_int
+from esorma._validation import as_rng, check_int, check_memory
 from esorma.errors import FileFormatError
 
 __all__ = ["sk_couplings", "read_couplings", "COUPLINGS_SUFFIXES"]
 
 #: File endings :func:`read_couplings` reads.
 COUPLINGS_SUFFIXES = (".npy", ".h5", ".hdf5")
+
+
+def sk_bytes(n_neurons: int) -> float:
+    """Peak memory of :func:`sk_couplings`: two float64 (N, N) arrays (16 N^2 bytes)."""
+    return 16.0 * float(n_neurons) ** 2
 
 
 def sk_couplings(n_neurons: int, *, rng=None) -> np.ndarray:
@@ -41,6 +46,8 @@ def sk_couplings(n_neurons: int, *, rng=None) -> np.ndarray:
     Returns
     -------
     ndarray of float64, shape (N, N)
+        Peak memory 16 N^2 bytes, refused up front (MemoryError with the estimate) when it
+        would not fit.
 
     Examples
     --------
@@ -50,9 +57,13 @@ def sk_couplings(n_neurons: int, *, rng=None) -> np.ndarray:
     (True, 0.0, 1.0)
     """
     n = check_int(n_neurons, "n_neurons", minimum=2)
+    check_memory(sk_bytes(n), f"SK couplings of N = {n} neurons",
+                 hint="use fewer neurons (n_neurons)")
     rng = as_rng(rng)
-    g = rng.standard_normal((n, n)) / np.sqrt(n)
+    g = rng.standard_normal((n, n))
+    g /= np.sqrt(n)  # in place, the same numbers as standard_normal(...) / sqrt(n)
     J = np.triu(g, 1)
+    del g
     return J + J.T
 
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from esorma._validation import as_rng, check_int, check_probability, check_spins
+from esorma._validation import as_rng, check_int, check_memory, check_probability, check_spins
 
 __all__ = ["random_patterns", "corrupt", "overlaps"]
 
 
 def random_patterns(n_patterns: int, n_neurons: int, *, rng=None) -> np.ndarray:
     """Unbiased random ±1 patterns, shape (P, N), int8.
+
+    Memory: P × N bytes (refused up front with the estimate when that would not fit).
 
     Examples
     --------
@@ -20,9 +22,13 @@ def random_patterns(n_patterns: int, n_neurons: int, *, rng=None) -> np.ndarray:
     """
     p = check_int(n_patterns, "n_patterns", minimum=1)
     n = check_int(n_neurons, "n_neurons", minimum=1)
+    check_memory(float(p) * n, f"{p} random patterns of N = {n} spins (int8)",
+                 hint="use fewer patterns (n_patterns) or neurons (n_neurons)")
     rng = as_rng(rng)
     bits = rng.integers(0, 2, size=(p, n), dtype=np.int8)
-    return (2 * bits - 1).astype(np.int8)
+    bits *= 2  # in place: the only array is the (P, N) int8 result
+    bits -= 1
+    return bits
 
 
 def corrupt(states, fraction: float, *, rng=None) -> np.ndarray:

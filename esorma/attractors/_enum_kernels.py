@@ -45,6 +45,7 @@ __all__ = [
     "dfs_many_serial",
     "expand_frontier",
     "knuth_estimate",
+    "knuth_estimate_leaves",
     "decode_codes",
     "baseline_static_bb",
     "gray_code_count",
@@ -437,6 +438,59 @@ def knuth_estimate(JT, aJT, J0, diag, t, tols, sym, uniforms):
                 p[i] += fx * J0[v, i]
         total += score
     return total / n_probes
+
+
+@njit
+def knuth_estimate_leaves(JT, aJT, J0, diag, t, tols, sym, uniforms):
+    """Knuth's estimate of ``(visited nodes, fixed points, levels walked)`` of the search.
+
+    The same random root-to-leaf walks as :func:`knuth_estimate`; a walk that ends on a
+    complete assignment passing the final test scores its weight (the product of the numbers
+    of children met) as fixed points, twice with ``sym`` (the flip is emitted too). Both are
+    unbiased; on degenerate trees (J = 0, isolated or tied spins: every node has two children)
+    they are exact. ``levels walked`` (the total over the probes) lets the caller turn the
+    time of this call into a node rate. Cost O(n_probes N^2).
+    """
+    n_probes = uniforms.shape[0]
+    n = JT.shape[0]
+    tol = tols[2]
+    levels = 0
+    sg = np.zeros(n, np.int8)
+    q = np.empty(n)
+    r = np.empty(n)
+    p = np.empty(n)
+    total = 0.0
+    found = 0.0
+    for k in range(n_probes):
+        for i in range(n):
+            sg[i] = 0
+        init_fields(JT, aJT, J0, sg, q, r, p)
+        weight = 1.0
+        score = 1.0
+        for level in range(n + 1):
+            levels += 1
+            st, v, x, nv = evaluate_node(q, r, p, sg, diag, t, tols)
+            if st == LEAF:
+                if _leaf_ok(q, sg, diag, t, tol):
+                    found += weight * (2.0 if sym else 1.0)
+                break
+            if st != BRANCH:
+                break
+            if sym and level == 0:
+                x = 1
+                nv = 1
+            weight *= nv
+            score += weight
+            if nv == 2 and uniforms[k, level] < 0.5:
+                x = -x
+            sg[v] = x
+            fx = float(x)
+            for i in range(n):
+                q[i] += fx * JT[v, i]
+                r[i] -= aJT[v, i]
+                p[i] += fx * J0[v, i]
+        total += score
+    return total / n_probes, found / n_probes, levels
 
 
 @njit

@@ -14,6 +14,7 @@ top levels are expanded serially into independent subtrees that run in parallel.
 from __future__ import annotations
 
 import math
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Iterator
@@ -22,7 +23,7 @@ import numpy as np
 
 from esorma._results import summarized
 from esorma._validation import check_choice, check_couplings, check_int, check_real
-from esorma._validation import check_memory, check_thresholds
+from esorma._validation import check_memory, check_thresholds, format_bytes
 
 __all__ = [
     "FixedPoints",
@@ -36,14 +37,28 @@ __all__ = [
 #: Largest network the exact search accepts (states are packed in 64-bit words).
 MAX_SPINS = 64
 
-# Rough cost of one search node on one core of the reference machine (AMD EPYC, numba),
-# as a function of N: seconds = _NODE_NS_A + _NODE_NS_B * N nanoseconds.
-_NODE_NS_A = 10.0
-_NODE_NS_B = 1.4
 _N_PROBES = 1000
 _PROBE_SEED = 20260125
 # Searches estimated below this many nodes (about 10 ms) run on one thread, in one subtree.
 _SMALL_SEARCH = 1e5
+# Costs in units of one level of one Knuth probe per spin (timed at each call, so they follow
+# the machine and its load; benchmarks/bench_estimates.py checks them): a search node costs
+# _NODE_PER_LEVEL * N units on one thread; each fixed point handed out (decode, final test,
+# energies, sort) costs _FP_* + _FP_LIN * N + _FP_SQ_* * N^2 units (integer energy products
+# do not use BLAS); every call has a fixed _CALL_SECONDS.
+_NODE_PER_LEVEL = 1.0
+_FP_FLOAT = 40.0
+_FP_INT = 120.0
+_FP_LIN = 3.0
+_FP_SQ_FLOAT = 0.12
+_FP_SQ_INT = 0.3
+_CALL_SECONDS = 5e-3  # times the load slowdown
+_CPUS = os.cpu_count() or 1
+_CHECKED_BYTES = 64 << 20  # smaller outputs skip the (file-reading) memory check
+_TIMING_SECONDS = 0.01  # time spent timing the probes (the estimate's own cost)
+# Refuse up front only when the estimated count exceeds max_fixed_points by this factor
+# (Knuth's estimate is noisy on generic couplings; the exact count is checked anyway).
+_FP_MARGIN = 2.0
 
 
 @summarized
@@ -199,33 +214,179 @@ def _n_threads() -> int:
     return int(numba.get_num_threads())
 
 
-def _estimate(p: _Problem) -> tuple[float, float]:
-    """(estimated nodes, estimated seconds) from Knuth's random-probe estimator.
+def _free_spins(p: _Problem) -> int:
+    """Spins that are fixed either way whatever the others do: no coupling in or out, zero
+    threshold and ``J_ii >= 0`` (``s_i h_i = J_ii``). Each doubles the number of fixed
+    points (the tie factor ``2^k``)."""
+    lone = ~(p.JT.any(axis=0) | p.JT.any(axis=1))
+    return int(np.count_nonzero(lone & (p.t == 0.0) & (p.diag >= 0.0)))
+
+
+def _components(p: _Problem) -> list[np.ndarray]:
+    """Spins grouped into the connected components of the coupling graph (J_ij or J_ji != 0).
+
+    The fixed points of uncoupled blocks combine freely: their number is the product of the
+    blocks' counts (an isolated spin with zero threshold and ``J_ii >= 0`` is a factor 2).
+    """
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    adj = csr_matrix((p.JT != 0) | (p.JT.T != 0))
+    n_comp, label = connected_components(adj, directed=False)
+    return [np.flatnonzero(label == c) for c in range(n_comp)]
+
+
+_BRUTE_MAX = 16  # components up to this size are counted exactly (2^m states)
+
+
+def _component_count(p: _Problem, idx: np.ndarray, gen) -> float:
+    """Fixed points of the block ``idx`` alone: exact for small blocks, else Knuth's estimate."""
+    from esorma.attractors import _enum_kernels as K
+
+    m = idx.size
+    JT = np.ascontiguousarray(p.JT[np.ix_(idx, idx)])
+    t = np.ascontiguousarray(p.t[idx])
+    diag = np.ascontiguousarray(p.diag[idx])
+    if m <= _BRUTE_MAX:
+        codes = np.arange(1 << m, dtype=np.int64)
+        S = np.where((codes[:, None] >> np.arange(m)) & 1, 1.0, -1.0)
+        q = S @ JT
+        return float(np.count_nonzero(np.all(S * (q - t) + diag >= -p.tols[2], axis=1)))
+    J0 = JT if p.sym_j else np.ascontiguousarray(JT.T)
+    sym = bool(np.all(t == 0.0))
+    u = gen.random((_N_PROBES, m + 1))
+    return float(K.knuth_estimate_leaves(JT, np.abs(JT), J0, diag, t, p.tols, sym, u)[1])
+
+
+def _fixed_point_count(p: _Problem) -> float:
+    """Estimated number of fixed points: the product over the uncoupled blocks of the
+    coupling graph (the tie structure) of each block's count."""
+    if np.count_nonzero(p.JT) == p.n * (p.n - 1):  # dense: one block (the common case)
+        return float("nan")
+    comps = _components(p)
+    if len(comps) == 1:
+        return float("nan")
+    gen = np.random.default_rng(_PROBE_SEED + 1)
+    total = 1.0
+    for idx in comps:
+        total *= _component_count(p, idx, gen)
+        if total == 0.0:
+            break
+    return total
+
+
+def _estimate(p: _Problem) -> tuple[float, float, float, float]:
+    """(estimated nodes, fixed points, seconds of the search alone, cost unit) from Knuth's
+    random-probe estimator; the fixed points as a product over uncoupled blocks when J has several
+    (:func:`_fixed_point_count`), which is exact for blocks of up to 16 spins.
 
     100 probes first; when they predict a large search, 1000 more (seeded: repeatable).
+    The probes are timed: their fastest cost per level and spin measures this machine's
+    speed, the load average its contention (:func:`_slowdown`), and the search and the
+    output are priced in that unit.
     """
     from esorma.attractors import _enum_kernels as K
 
     gen = np.random.default_rng(_PROBE_SEED)
     u = gen.random((100, p.n + 1))
-    nodes = float(K.knuth_estimate(p.JT, p.aJT, p.J0, p.diag, p.t, p.tols, p.sym, u))
+    args = (p.JT, p.aJT, p.J0, p.diag, p.t, p.tols, p.sym)
+    K.knuth_estimate_leaves(*args, u[:1])  # compiled / loaded before timing
+    t0 = time.perf_counter()
+    nodes, fps, levels = K.knuth_estimate_leaves(*args, u)
+    first = time.perf_counter() - t0
+    units = [first / max(1.0, float(levels) * p.n)]
     if nodes > _SMALL_SEARCH:
-        u = gen.random((_N_PROBES, p.n + 1))
-        more = float(K.knuth_estimate(p.JT, p.aJT, p.J0, p.diag, p.t, p.tols, p.sym, u))
+        more_u = gen.random((_N_PROBES, p.n + 1))
+        t0 = time.perf_counter()
+        more, more_fps, more_levels = K.knuth_estimate_leaves(*args, more_u)
+        units.append((time.perf_counter() - t0) / max(1.0, float(more_levels) * p.n))
         nodes = (100 * nodes + _N_PROBES * more) / (100 + _N_PROBES)
-    per_node = (_NODE_NS_A + _NODE_NS_B * p.n) * 1e-9
-    return nodes, nodes * per_node / max(1, min(_n_threads(), 64))
+        fps = (100 * fps + _N_PROBES * more_fps) / (100 + _N_PROBES)
+    by_blocks = _fixed_point_count(p)
+    if by_blocks == by_blocks:  # several uncoupled blocks: their product is far less noisy
+        fps = by_blocks
+    threads = max(1, min(_n_threads(), _CPUS, 64))
+
+    def search_seconds(unit):
+        return _NODE_PER_LEVEL * nodes * p.n * unit * _slowdown(threads) / threads
+
+    # one short timing is noisy (a preemption makes it look slow): when the estimate is large
+    # enough to matter, time the probes again, up to _TIMING_SECONDS, and keep the fastest
+    spent = first
+    while (spent < _TIMING_SECONDS and len(units) < 50
+           and search_seconds(min(units))
+           + _output_seconds(p, fps, min(units) * _slowdown(1)) > 0.5):
+        t0 = time.perf_counter()
+        K.knuth_estimate_leaves(*args, u)
+        dt = time.perf_counter() - t0
+        spent += dt
+        units.append(dt / max(1.0, float(levels) * p.n))
+    # the fastest timing is the machine's speed without contention; the load average then
+    # says how many runnable tasks share the cores
+    unit = float(min(units))
+    return float(nodes), float(fps), search_seconds(unit), unit * _slowdown(1)
 
 
-def _check_cost(p: _Problem, max_seconds: float) -> float:
-    nodes, seconds = _estimate(p)
+def _slowdown(threads: int) -> float:
+    """How much slower ``threads`` busy threads run on this machine now: the 1-minute load
+    average plus our threads, shared by the cores (at least 1)."""
+    try:
+        load = os.getloadavg()[0]
+    except (OSError, AttributeError):
+        load = 0.0
+    return max(1.0, (load + threads) / float(_CPUS))
+
+
+def _output_seconds(p: _Problem, k: float, unit: float) -> float:
+    """Serial cost of handing out ``k`` fixed points (decoding, the final test, the energies
+    as a (k, N) x (N, N) product, slower for integer couplings, and the sort), in units of
+    the probes' cost per level and spin."""
+    n = p.n
+    integer = np.issubdtype(p.J_energy.dtype, np.integer)
+    per_fp = (_FP_INT if integer else _FP_FLOAT) + _FP_LIN * n + (
+        _FP_SQ_INT if integer else _FP_SQ_FLOAT) * n * n
+    return _CALL_SECONDS * _slowdown(1) + k * per_fp * unit
+
+
+def _output_bytes(p: _Problem, k: float, nodes: float, n_subtrees: int = 1024) -> float:
+    """Peak memory of ``k`` fixed points of N spins: the codes, the int8 states, the float64
+    copies of the energy product and the sorted copy (about 17 N + 40 bytes each), plus the
+    per-subtree code buffers of the search (with their reordered copies: three times)."""
+    m = n_subtrees if nodes > _SMALL_SEARCH else 1
+    return k * (17.0 * p.n + 40.0) + 3 * 8.0 * m * _buffer_width(p, m)
+
+
+def _check_cost(p: _Problem, max_seconds: float, max_fixed_points: int | None = None,
+                store: bool = True) -> float:
+    """Refuse up front (with the estimate and the parameter to change) when the search is
+    estimated above ``max_seconds``, or when ``store`` and the fixed points would be more
+    than ``max_fixed_points`` or not fit in memory. Returns the estimated nodes."""
+    nodes, fps, seconds, unit = _estimate(p)
+    tie = _free_spins(p)
+    tie_note = f", {tie} free spin(s): a factor 2^{tie}" if tie else ""
+    if store and max_fixed_points is not None and fps > _FP_MARGIN * max_fixed_points:
+        total = seconds + _output_seconds(p, fps, unit)
+        raise ValueError(
+            f"this N = {p.n} network has about {fps:.3g} fixed points (estimated{tie_note}), "
+            f"more than max_fixed_points = {max_fixed_points}; storing them would take about "
+            f"{format_bytes(_output_bytes(p, fps, nodes))} and {_fmt_seconds(total)}. "
+            "Raise max_fixed_points to run it anyway, or use count_fixed_points / "
+            "iter_fixed_points"
+        )
+    if store:
+        seconds += _output_seconds(p, fps, unit)
     if seconds > max_seconds:
+        out = f" and hand out about {fps:.3g} fixed points{tie_note}" if store else ""
         raise ValueError(
             f"exact enumeration of this N = {p.n} network would visit about {nodes:.2g} "
-            f"search nodes, an estimated {_fmt_seconds(seconds)} on {_n_threads()} thread(s), "
-            f"more than max_seconds = {max_seconds:g}; pass a larger max_seconds to run it "
-            "anyway, or use the sampled attractor search"
+            f"search nodes{out}, an estimated {_fmt_seconds(seconds)} on {_n_threads()} "
+            f"thread(s), more than max_seconds = {max_seconds:g}; pass a larger max_seconds "
+            "to run it anyway, or use the sampled attractor search"
         )
+    if store and _output_bytes(p, fps, nodes) > _CHECKED_BYTES:
+        check_memory(_output_bytes(p, fps, nodes),
+                     f"about {fps:.3g} fixed points of N = {p.n} spins",
+                     hint="lower max_fixed_points, or use count_fixed_points / iter_fixed_points")
     return nodes
 
 
@@ -286,7 +447,8 @@ def _search(p: _Problem, roots, *, store: bool, limit: int, cap: int, parallel: 
 
     width = cap if store else 0
     out, counts, visited, aborted = run(roots, width)
-    if not store or aborted.any():
+    if not store or aborted.any() or int(counts.sum()) >= limit:
+        # over the limit in total (no single subtree reached it): stop before any rerun
         return None, counts, visited, aborted
     per_root = [out[k, : counts[k]] for k in range(roots.shape[0])]
     over = np.flatnonzero(counts > width)
@@ -381,9 +543,13 @@ def enumerate_fixed_points(
         Order of the rows: by energy then lexicographically, or lexicographically only
         (rows compared as sequences of -1/+1, spin 0 first).
     max_seconds : float, default 600
-        Refuse (ValueError, with the estimate) when the estimated run time is larger.
+        Refuse up front (ValueError, with the estimate) when the estimated run time, the
+        search plus handing out the fixed points, is larger.
     max_fixed_points : int, default 2^22
-        Stop and raise ValueError when there are more fixed points (degenerate couplings).
+        Refuse up front (ValueError, with the estimate) when the estimated number of fixed
+        points is more than twice this (degenerate couplings: J = 0, uncoupled blocks, free
+        spins), and stop with ValueError when the exact count is larger. Storing them takes
+        about ``17 N + 40`` bytes each; more than fits in memory is refused (MemoryError).
     n_subtrees : int, default 1024
         Independent subtrees searched in parallel; the result does not depend on it, nor
         on the number of threads.
@@ -452,7 +618,7 @@ def enumerate_fixed_points(
     )
     p = _prepare(J, theta, tol)
     t0 = time.perf_counter()
-    est = _check_cost(p, max_seconds)
+    est = _check_cost(p, max_seconds, max_fixed_points)
     states, n_visited, n_roots = _collect(p, n_subtrees, max_fixed_points, est > _SMALL_SEARCH)
     energies = _energies(p, states)
     order = _sort_order(states, energies, sort)
@@ -492,7 +658,9 @@ def _collect(p: _Problem, n_subtrees: int, max_fixed_points: int, parallel: bool
     total = int(counts.sum()) + int(leaf_codes.size)
     if aborted.any() or total > max_fixed_points:
         raise _too_many(max_fixed_points, p.n)
-    check_memory(float(total) * (p.n + 16), f"{total} fixed points of N = {p.n} spins")
+    if _output_bytes(p, total, 0) > _CHECKED_BYTES:
+        check_memory(_output_bytes(p, total, 0), f"{total} fixed points of N = {p.n} spins",
+                     hint="lower max_fixed_points, or use count_fixed_points / iter_fixed_points")
     codes = np.concatenate([leaf_codes, *per_root]) if per_root else leaf_codes
     states = _final_test(p, decode_codes(codes.astype(np.uint64), p.n))
     return states, int(visited.sum()) + v0, int(roots.shape[0])
@@ -541,7 +709,7 @@ def count_fixed_points(
         max_seconds, n_subtrees, max_fixed_points
     )
     p = _prepare(J, theta, tol)
-    parallel = _check_cost(p, max_seconds) > _SMALL_SEARCH
+    parallel = _check_cost(p, max_seconds, max_fixed_points, store=p.needs_filter) > _SMALL_SEARCH
     if p.needs_filter:
         # float near-ties are settled by the final float test, which needs the states
         return int(_collect(p, n_subtrees, max_fixed_points, parallel)[0].shape[0])
@@ -579,7 +747,7 @@ def iter_fixed_points(
     if batch is not None:
         batch = check_int(batch, "batch", minimum=1)
     p = _prepare(J, theta, tol)
-    parallel = _check_cost(p, max_seconds) > _SMALL_SEARCH
+    parallel = _check_cost(p, max_seconds, store=False) > _SMALL_SEARCH
     return _iterate(p, n_subtrees, batch, parallel)
 
 
@@ -604,18 +772,37 @@ def _iterate(p: _Problem, n_subtrees: int, batch: int | None, parallel: bool):
 
 
 def estimate_enumeration_cost(J, theta=None, *, tol: float = 0.0) -> dict:
-    """Estimated search nodes and seconds of :func:`enumerate_fixed_points` (no search).
+    """Estimated cost of :func:`enumerate_fixed_points` (no search).
 
-    Knuth's random-probe estimator over 1000 random root-to-leaf paths (seeded, so
-    repeatable); the seconds assume the node rate of the reference 2-core machine.
+    Knuth's random-probe estimator over 1100 random root-to-leaf paths (seeded, so
+    repeatable) gives the search nodes and the number of fixed points, the latter floored by
+    the tie structure (``free_spins`` spins coupled to nothing double the count each: all-zero
+    or block couplings make most states fixed points). ``seconds`` is the search (at the
+    machine's speed now, measured by timing the probes) plus handing out the fixed points; ``bytes``
+    is the peak memory of storing them. :func:`enumerate_fixed_points` refuses up front from
+    these numbers (``max_fixed_points``, ``max_seconds``, available memory).
 
     Examples
     --------
     >>> import numpy as np
     >>> from esorma.attractors.enumerate import estimate_enumeration_cost
-    >>> sorted(estimate_enumeration_cost(np.ones((6, 6)) - np.eye(6)))
-    ['n_neurons', 'n_threads', 'nodes', 'seconds']
+    >>> est = estimate_enumeration_cost(np.ones((6, 6)) - np.eye(6))
+    >>> sorted(est)[:4]
+    ['bytes', 'fixed_points', 'free_spins', 'n_neurons']
+    >>> sorted(est)[4:]
+    ['n_threads', 'nodes', 'search_seconds', 'seconds']
+    >>> estimate_enumeration_cost(np.zeros((30, 30)))["fixed_points"] == 2.0**30
+    True
     """
     p = _prepare(J, theta, tol)
-    nodes, seconds = _estimate(p)
-    return {"n_neurons": p.n, "nodes": nodes, "seconds": seconds, "n_threads": _n_threads()}
+    nodes, fps, seconds, unit = _estimate(p)
+    return {
+        "n_neurons": p.n,
+        "nodes": nodes,
+        "fixed_points": fps,
+        "free_spins": _free_spins(p),
+        "search_seconds": seconds,
+        "seconds": seconds + _output_seconds(p, fps, unit),
+        "bytes": _output_bytes(p, fps, nodes),
+        "n_threads": _n_threads(),
+    }

@@ -21,6 +21,7 @@ from esorma._validation import (
     check_bool,
     check_choice,
     check_int,
+    check_memory,
     check_probability,
     check_spins,
 )
@@ -152,6 +153,20 @@ def _lex_first(a_packed, b_packed):
     return ~anydiff | (a_packed[rows, first] < b_packed[rows, first])
 
 
+def sampling_bytes(n_starts: int, n_neurons: int) -> float:
+    """Estimated peak memory of :func:`sample_attractors`: per start and spin, the start and
+    its int8 temporaries (3 bytes), the dynamics
+    (:func:`esorma.dynamics.zero_temperature.run_bytes`, 17 bytes) and the int8 copies of
+    the end states built for the canonical keys (about 12)."""
+    return float(n_starts) * (32.0 * n_neurons + 256.0)
+
+
+def _check_sampling_memory(n_starts: int, n: int) -> None:
+    check_memory(sampling_bytes(n_starts, n),
+                 f"the sampled attractor search from {n_starts} starts of N = {n} spins",
+                 hint="use fewer starts (n_starts) and merge several runs")
+
+
 def sample_attractors(
     network,
     n_starts: int = 1000,
@@ -234,6 +249,7 @@ def sample_attractors(
     if isinstance(starts, str):
         kind = check_choice(starts, "starts", ("random", "patterns"))
         n_starts = check_int(n_starts, "n_starts", minimum=1)
+        _check_sampling_memory(n_starts, n)
         if kind == "random":
             init = (2 * gen.integers(0, 2, size=(n_starts, n), dtype=np.int8) - 1).astype(np.int8)
         else:
@@ -245,6 +261,8 @@ def sample_attractors(
             init = corrupt(pats[np.arange(n_starts) % pats.shape[0]], corruption, rng=gen)
     else:
         kind = "given"
+        shape = np.shape(starts)
+        _check_sampling_memory(shape[0] if len(shape) == 2 else 1, n)
         init, _ = check_spins(starts, "starts", n=n)
         n_starts = init.shape[0]
     theta_zero = bool(np.all(net.theta == 0))

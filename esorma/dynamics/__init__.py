@@ -6,6 +6,7 @@ Zero temperature: asynchronous (random or sequential order) and synchronous upda
 tempering (:func:`parallel_tempering`), with autocorrelation-aware error bars (:func:`estimate`).
 """
 
+from esorma.dynamics._common import NonSymmetricWarning
 from esorma.dynamics.observables import (
     Estimate,
     autocorrelation,
@@ -27,6 +28,7 @@ from esorma.dynamics.zero_temperature import DynamicsResult, run
 __all__ = [
     "DynamicsResult",
     "Estimate",
+    "NonSymmetricWarning",
     "SamplingResult",
     "TemperingResult",
     "anneal",

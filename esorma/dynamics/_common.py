@@ -7,6 +7,7 @@ an underscore here are shared by the two public modules, not public API); no pri
 
 from __future__ import annotations
 
+import warnings
 import weakref
 
 import numpy as np
@@ -29,6 +30,59 @@ permutation per sweep (``"permutation"`` is an alias), ``"sequential"`` = 0..Nâˆ
 
 
 PATHS = ("auto", "dense", "low_rank")
+
+
+class NonSymmetricWarning(RuntimeWarning):
+    """A finite-temperature sampler was run on non-symmetric couplings.
+
+    Glauber, Metropolis and parallel tempering then have no detailed balance: the chains
+    sample the stationary distribution of the non-equilibrium dynamics, not the Boltzmann
+    distribution ``exp(-E/T)`` of esorma's energy (which sees only the symmetric part
+    ``(J + J^T) / 2``). Belongs in :mod:`esorma.errors` (kept here for now).
+    """
+
+
+def warn_if_nonsymmetric(net, sampler: str, temperatures, *, stacklevel: int = 3) -> None:
+    """Warn (:class:`NonSymmetricWarning`) when ``net`` has non-symmetric couplings and some
+    temperature is positive, saying what is sampled instead."""
+    if getattr(net, "symmetric", True) or not np.any(np.asarray(temperatures) > 0):
+        return
+    J = net.J
+    asym = float(np.abs(J - J.T).max()) if J.size else 0.0
+    warnings.warn(
+        f"J is not symmetric (max |J - J^T| = {asym:.3g}): {sampler} has no detailed balance "
+        "on non-symmetric couplings, so the chains sample the stationary distribution of the "
+        "non-equilibrium dynamics, not the Boltzmann distribution exp(-E/T) of the energy "
+        "(esorma's energy uses only the symmetric part (J + J^T)/2); averages such as <E> "
+        "differ from the Boltzmann ones. Pass (J + J.T) / 2 to sample that Boltzmann "
+        "distribution",
+        NonSymmetricWarning,
+        stacklevel=stacklevel,
+    )
+
+
+def check_chain_memory(net, n_chains: int, n_meas: int, low_rank: bool, *,
+                       record_samples: bool = False, what: str = "chains",
+                       hint: str = "") -> float:
+    """Refuse up front (MemoryError with the estimate) when the chains, their fields and the
+    recorded measurements would not fit; returns the estimated peak bytes.
+
+    Per chain and spin: the initial and working states and the field arrays with their
+    float64 temporaries (about 20 bytes on the dense path, 12 on the low-rank one); per
+    measurement and chain: energy, magnetisation, P overlaps and q (8 bytes each) and, with
+    ``record_samples``, the N spins.
+    """
+    c, n, p = int(n_chains), int(net.n_neurons), int(net.n_patterns)
+    per_spin = 12.0 if low_rank else 20.0
+    nbytes = (c * n * per_spin + c * (16.0 * p + 64.0)
+              + n_meas * c * (20.0 + 8.0 * p + (n if record_samples else 0)))
+    check_memory(
+        nbytes,
+        f"{c} {what} of N = {n} spins with {n_meas} measurements"
+        + (" and recorded samples" if record_samples else ""),
+        hint=hint,
+    )
+    return nbytes
 
 #: ``path="auto"`` uses the low-rank Hebb path up to this many patterns.
 LOW_RANK_MAX_PATTERNS = 32
@@ -141,6 +195,20 @@ def chain_arrays(net, batch, low_rank: bool, hdt, seeds):
         M = np.zeros((b, 0), dtype=np.int64)
     return (s, h, M, np.asarray(seeds, dtype=np.int64), np.zeros(b, dtype=np.int64))
 
+
+
+def count_chains(states, n_chains) -> int:
+    """How many chains :func:`initial_states` will make, without making them (for the
+    up-front memory estimate; invalid input is left to :func:`initial_states`)."""
+    try:
+        want = None if n_chains is None else check_int(n_chains, "n_chains", minimum=1)
+    except (TypeError, ValueError):
+        want = None
+    if states is None:
+        return 1 if want is None else want
+    shape = np.shape(states)
+    rows = shape[0] if len(shape) == 2 else 1
+    return want if (want is not None and rows == 1) else rows
 
 
 def initial_states(states, n_chains, n, rng, name="states"):

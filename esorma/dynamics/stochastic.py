@@ -22,7 +22,6 @@ from esorma._validation import (
     as_rng,
     check_choice,
     check_int,
-    check_memory,
     check_real,
     spawn_seeds,
 )
@@ -33,10 +32,13 @@ from esorma.dynamics._common import (
     PATHS,
     UPDATES,
     chain_arrays,
+    check_chain_memory,
+    count_chains,
     initial_states,
     network_tuple,
     resolve_path,
     flip_table,
+    warn_if_nonsymmetric,
 )
 from esorma.dynamics.observables import Estimate, estimate
 from esorma.networks import as_network
@@ -288,7 +290,11 @@ def sample(
     the zero entries of a schedule) the field includes ``J_ii s_i``, exactly as in
     :func:`esorma.dynamics.run` and ``Hopfield.is_fixed_point``, so a chain that stops
     flipping at T = 0 sits at a fixed point of the zero-temperature dynamics. The two
-    coincide when the diagonal is zero.
+    coincide when the diagonal is zero. On non-symmetric couplings there is no detailed
+    balance: the chains sample the dynamics' own stationary distribution, not the Boltzmann
+    distribution of the energy (which sees only ``(J + Jᵀ)/2``), and a
+    :class:`~esorma.dynamics.NonSymmetricWarning` says so (T > 0 only). Memory (chains,
+    fields, measurements, recorded samples) is estimated and refused up front.
     The synchronous (Little) chain samples instead ``p(s) ∝ exp(−θᵀs/T) Π_i 2 cosh(h_i(s)/T)``
     (Peretto 1984). Chains are independent; the replica overlap q is measured between chains
     2g and 2g+1, which then run in lockstep (same per-chain streams, so the same trajectories).
@@ -318,15 +324,16 @@ def sample(
     low_rank = resolve_path(net, path)
     rng = as_rng(rng)
     n = net.n_neurons
+    n_meas = (n_sweeps - burn_in) // thin
+    check_chain_memory(
+        net, count_chains(states, n_chains), n_meas, low_rank, record_samples=record_samples,
+        hint="use fewer chains (n_chains), raise thin"
+        + (" or set record_samples=False" if record_samples else ""),
+    )
+    warn_if_nonsymmetric(net, f"{update.capitalize()} sampling", temps)
     batch = initial_states(states, n_chains, n, rng)
     c = batch.shape[0]
-    n_meas = (n_sweeps - burn_in) // thin
     p = net.n_patterns
-    if record_samples:
-        check_memory(n_meas * c * n, f"{n_meas} recorded samples of {c} chains × {n} spins",
-                     hint="raise thin or set record_samples=False")
-    check_memory(n_meas * c * (16 + 8 * p), f"{n_meas} measurements of {c} chains",
-                 hint="raise thin")
     seeds = spawn_seeds(rng, c)
     nt, hdt = network_tuple(net, low_rank, flip_table(net, low_rank, temps, update))
     chains = chain_arrays(net, batch, low_rank, hdt, seeds)

@@ -8,16 +8,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from esorma._results import summarized
-from esorma._validation import as_rng, check_choice, check_int, check_memory, spawn_seeds
+from esorma._validation import as_rng, check_choice, check_int, spawn_seeds
 from esorma.dynamics import _stochastic_kernels as _k
 from esorma.dynamics.observables import Estimate, estimate
 from esorma.dynamics._common import (
     ORDERS,
     UPDATES,
     chain_arrays,
+    check_chain_memory,
     initial_states,
     network_tuple,
     resolve_path,
+    warn_if_nonsymmetric,
 )
 from esorma.networks import as_network
 
@@ -224,11 +226,12 @@ def parallel_tempering(
     rng = as_rng(rng)
     n, k_t = net.n_neurons, temps.size
     c = n_runs * k_t
-    batch = initial_states(states, c, n, rng)
     n_meas = (n_sweeps - burn_in) // thin
     p = net.n_patterns
-    check_memory(n_meas * c * (16 + 8 * p), f"{n_meas} measurements of {c} replicas",
-                 hint="raise thin")
+    check_chain_memory(net, c, n_meas, low_rank, what="replicas",
+                       hint="use fewer runs (n_runs) or temperatures, or raise thin")
+    warn_if_nonsymmetric(net, "parallel tempering", temps)
+    batch = initial_states(states, c, n, rng)
     seeds = spawn_seeds(rng, c)
     run_seeds = spawn_seeds(rng, n_runs)
     nt, hdt = network_tuple(net, low_rank)

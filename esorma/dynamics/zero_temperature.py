@@ -7,7 +7,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from esorma._results import summarized
-from esorma._validation import as_rng, check_choice, check_int, check_spins, spawn_seeds
+from esorma._validation import (
+    as_rng,
+    check_choice,
+    check_int,
+    check_memory,
+    check_spins,
+    spawn_seeds,
+)
 from esorma.dynamics import _kernels as _k
 
 __all__ = ["DynamicsResult", "run"]
@@ -53,6 +60,13 @@ class DynamicsResult:
     @property
     def all_converged(self) -> bool:
         return bool(np.all(self.converged))
+
+
+def run_bytes(n_states: int, n_neurons: int) -> float:
+    """Estimated peak memory of :func:`run` beyond its input: the working copy of the states
+    (1 byte per spin), the fields (8) and the float64 copy of the states for the energies (8),
+    plus per-state counters."""
+    return float(n_states) * (17.0 * n_neurons + 64.0)
 
 
 def run(
@@ -104,6 +118,13 @@ def run(
     from esorma.networks import as_network
 
     net = as_network(network)
+    shape = np.shape(states)  # refuse before validating (which itself costs O(B N) memory)
+    b = shape[0] if len(shape) == 2 else 1
+    check_memory(
+        run_bytes(b, net.n_neurons),
+        f"zero-temperature dynamics of {b} states of N = {net.n_neurons} spins",
+        hint="run the states in smaller batches",
+    )
     batch, was_1d = check_spins(states, "states", n=net.n_neurons)
     check_choice(mode, "mode", ("async", "sync"))
     check_choice(order, "order", ("random", "sequential"))

@@ -8,13 +8,21 @@ eigenvalues and a stability label.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 
 from esorma._results import summarized
-from esorma._validation import as_rng, check_bool, check_int, check_memory, check_real
+from esorma._validation import (
+    as_rng,
+    check_bool,
+    check_int,
+    check_memory,
+    check_real,
+    check_seconds,
+)
 from esorma.stability import _kernels
 from esorma.stability.rate import (
     _check_gain,
@@ -29,6 +37,7 @@ __all__ = [
     "FixedPoints",
     "NewtonResult",
     "find_fixed_points",
+    "estimate_fixed_point_search",
     "newton_fixed_point",
     "classify_eigenvalues",
 ]
@@ -149,6 +158,73 @@ def _check_newton_memory(n: int, n_starts: int) -> None:
                  hint="use fewer starts (n_starts) or a smaller network")
 
 
+#: Newton iterations assumed per start in the estimate (random starts on g = 2 random
+#: networks take 20-90, 45 on average, with the line search; benchmarks/bench_estimates.py).
+_TYPICAL_ITERATIONS = 45
+#: Right-hand sides evaluated per iteration by the line search (about 11 on average).
+_LINE_SEARCH_RHS = 10
+#: One eigendecomposition of an N x N Jacobian costs about this many Newton iterations.
+_EIG_PER_ITERATION = 15.0
+
+
+def _iteration_seconds(J, gain, code, inp) -> float:
+    """Measured wall time of one Newton iteration on this machine at this N (the Jacobian,
+    one solve and the line search's right-hand sides), the fastest of two probes."""
+    n = J.shape[0]
+    x = np.full(n, 0.1)
+    times = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        F = _rhs_numpy(x, J, gain, code, inp)
+        D = J * _slope(x, gain, code)[None, :] - np.eye(n)
+        dx = np.linalg.solve(D, -F)
+        for k in range(_LINE_SEARCH_RHS):  # the backtracking line search's evaluations
+            np.linalg.norm(_rhs_numpy(x + 0.5**k * dx, J, gain, code, inp))
+        times.append(time.perf_counter() - t0)
+    return float(np.median(times))
+
+
+def _n_rows(starts) -> int:
+    shape = np.shape(starts)
+    return int(shape[0]) if len(shape) == 2 else 1
+
+
+def _search_estimate(J, gain, code, inp, n_starts: int, max_iter: int) -> dict:
+    n = J.shape[0]
+    t_it = _iteration_seconds(J, gain, code, inp)
+    iters = min(max_iter, _TYPICAL_ITERATIONS)
+    seconds = n_starts * (iters + _EIG_PER_ITERATION) * t_it
+    return {"n_neurons": n, "n_starts": n_starts, "iteration_seconds": t_it,
+            "iterations_per_start": iters, "seconds": seconds,
+            "worst_seconds": n_starts * (max_iter + _EIG_PER_ITERATION) * t_it,
+            "bytes": 8.0 * n_starts * n + 32.0 * n * n}
+
+
+def estimate_fixed_point_search(
+    J, *, n_starts: int = 50, include_origin: bool = True, gain: float = 1.0, inputs=None,
+    phi: str = "tanh", max_iter: int = 100,
+) -> dict:
+    """Estimated cost of :func:`find_fixed_points` (no search).
+
+    One Newton iteration is timed on this machine at this N; a start is assumed to take
+    45 iterations (``worst_seconds``: all ``max_iter``) and every start to end on a
+    distinct point whose eigenvalues are computed (about 15 iterations' worth).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> est = estimate_fixed_point_search(np.eye(3) * 0.5, n_starts=10)
+    >>> est["n_starts"], est["seconds"] < 1.0
+    (11, True)
+    """
+    J = _check_J(J)
+    n_starts = check_int(n_starts, "n_starts", minimum=0) + int(
+        check_bool(include_origin, "include_origin"))
+    inp = _check_inputs(inputs, J.shape[0])
+    return _search_estimate(J, _check_gain(gain), _check_phi(phi), inp, n_starts,
+                            check_int(max_iter, "max_iter", minimum=1))
+
+
 def _newton(x, J, gain, code, inp, tol, max_iter):
     """Damped Newton on F(x) = -x + J phi(x) + I; returns (x, residual, iterations, ok)."""
     n = x.shape[0]
@@ -227,6 +303,7 @@ def find_fixed_points(
     dedup_tol: float = 1e-6,
     stability_tol: float = 1e-9,
     keep_jacobians: bool = True,
+    max_seconds: float = 600.0,
     rng=None,
 ) -> FixedPoints:
     """Fixed points of ``dx/dt = -x + J phi(x) + I`` by Newton's method from many starts.
@@ -253,7 +330,10 @@ def find_fixed_points(
     stability_tol : float, default 1e-9
         Real parts within this of zero make a point non-hyperbolic.
     keep_jacobians : bool, default True
-        Store the ``(m, N, N)`` Jacobians (refused up front if they would not fit in memory).
+        Store the ``(m, N, N)`` Jacobians (refused if they would not fit in memory).
+    max_seconds : float, default 600
+        Refuse up front (ValueError with the estimate) when the search is estimated to take
+        longer (see :func:`estimate_fixed_point_search`; ``inf`` never refuses).
     rng : None, int or numpy.random.Generator
 
     Returns
@@ -290,6 +370,18 @@ def find_fixed_points(
     seed = rng if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool) else None
     if starts is None:
         n_starts = check_int(n_starts, "n_starts", minimum=0)
+    n_total = (n_starts if starts is None else _n_rows(starts)) + int(include_origin)
+    if max_seconds != np.inf:
+        max_seconds = check_real(max_seconds, "max_seconds", minimum=0.0, strict_min=True)
+    if n >= 32 and max_seconds != np.inf and n_total > 0:
+        # before drawing the starts: the refusal costs three Newton iterations, no more
+        est = _search_estimate(J, gain, code, inp, n_total, max_iter)
+        check_seconds(est["seconds"], max_seconds,
+                      f"Newton's method from {n_total} start(s) on a network of N = {n} "
+                      f"(about {est['iterations_per_start']} iterations of "
+                      f"{est['iteration_seconds']:.2g} s each per start, then the eigenvalues)",
+                      hint="use fewer starts (n_starts)")
+    if starts is None:
         _check_newton_memory(n, n_starts + 1)
         X0 = as_rng(rng).standard_normal((n_starts, n)) * scale
     else:
