@@ -24,6 +24,7 @@ __all__ = [
     "SchedulerError",
     "FileFormatError",
     "OutputPathError",
+    "NonSymmetricWarning",
 ]
 
 
@@ -61,3 +62,13 @@ class FileFormatError(EsormaError, ValueError):
 
 class OutputPathError(EsormaError, ValueError):
     """An output target is refused before any computing (extension, folder, existing file)."""
+
+
+class NonSymmetricWarning(RuntimeWarning):
+    """A finite-temperature sampler was run on non-symmetric couplings.
+
+    Glauber, Metropolis and parallel tempering then have no detailed balance: the chains
+    sample the stationary distribution of the non-equilibrium dynamics, not the Boltzmann
+    distribution ``exp(-E/T)`` of esorma's energy (which sees only the symmetric part
+    ``(J + J^T) / 2``).
+    """

@@ -6,7 +6,7 @@ Zero temperature: asynchronous (random or sequential order) and synchronous upda
 tempering (:func:`parallel_tempering`), with autocorrelation-aware error bars (:func:`estimate`).
 """
 
-from esorma.dynamics._common import NonSymmetricWarning
+from esorma.errors import NonSymmetricWarning
 from esorma.dynamics.observables import (
     Estimate,
     autocorrelation,

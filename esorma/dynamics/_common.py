@@ -12,6 +12,8 @@ import weakref
 
 import numpy as np
 
+from esorma.errors import NonSymmetricWarning
+
 from esorma._validation import check_choice, check_int, check_memory, check_spins
 from esorma.dynamics import _stochastic_kernels as _k
 
@@ -31,15 +33,6 @@ permutation per sweep (``"permutation"`` is an alias), ``"sequential"`` = 0..Nâˆ
 
 PATHS = ("auto", "dense", "low_rank")
 
-
-class NonSymmetricWarning(RuntimeWarning):
-    """A finite-temperature sampler was run on non-symmetric couplings.
-
-    Glauber, Metropolis and parallel tempering then have no detailed balance: the chains
-    sample the stationary distribution of the non-equilibrium dynamics, not the Boltzmann
-    distribution ``exp(-E/T)`` of esorma's energy (which sees only the symmetric part
-    ``(J + J^T) / 2``). Belongs in :mod:`esorma.errors` (kept here for now).
-    """
 
 
 def warn_if_nonsymmetric(net, sampler: str, temperatures, *, stacklevel: int = 3) -> None:

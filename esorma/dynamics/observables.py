@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from esorma._validation import check_not_masked
+
 from esorma._results import summarized
 
 __all__ = ["Estimate", "autocorrelation", "integrated_autocorr_time", "estimate", "gelman_rubin"]
@@ -69,7 +71,11 @@ class Estimate:
 
 
 def _as_series(x) -> np.ndarray:
+    check_not_masked(x, "series")
     arr = np.asarray(x, dtype=np.float64)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError("series must be finite; got NaN or inf (a statistic of them would be "
+                         "NaN or meaningless)")
     if arr.ndim == 1:
         arr = arr[:, None]
     if arr.ndim != 2:

@@ -10,7 +10,7 @@ import numpy as np
 from esorma._results import summarized
 from esorma.errors import ConvergenceError, ConvergenceWarning, NoSolutionError
 
-from esorma._validation import check_real
+from esorma._validation import check_not_masked, check_real
 
 __all__ = [
     "NoSolutionError",
@@ -132,6 +132,7 @@ def check_array(values, name: str, *, minimum=None, strict: bool = False) -> np.
     """
     if np.ndim(values) == 0 and not isinstance(values, np.ndarray):
         return np.array([check_real(values, name, minimum=minimum, strict_min=strict)])
+    check_not_masked(values, name)
     arr = np.asarray(values)
     if arr.dtype == np.bool_ or not (
         np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)

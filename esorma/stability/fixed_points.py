@@ -16,6 +16,7 @@ import numpy as np
 
 from esorma._results import summarized
 from esorma._validation import (
+    check_not_masked,
     as_rng,
     check_bool,
     check_int,
@@ -131,6 +132,7 @@ def classify_eigenvalues(eigenvalues, *, tol: float = 1e-9) -> tuple[str, int]:
     >>> classify_eigenvalues([-1.0, 0.5, 2.0])
     ('saddle (index 2)', 2)
     """
+    check_not_masked(eigenvalues, "eigenvalues")
     ev = np.asarray(eigenvalues, dtype=complex).ravel()
     tol = check_real(tol, "tol", minimum=0.0)
     index = int(np.sum(ev.real > tol))
