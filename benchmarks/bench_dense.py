@@ -1,9 +1,12 @@
 """Dense associative memory benchmark (issue 21): n = 3, N = 1000, P = 5000, 20 asynchronous
 retrievals from 10 %-corrupted patterns; compared with a straightforward NumPy implementation
 (energy difference of each attempted flip from the overlaps, vectorised over patterns) in the
-same run. Also times the dense fixed-point enumeration against a NumPy brute force.
+same run. Also times the exact fixed-point enumeration: the NumPy vectorised brute force
+(N = 18, n = 3), and for every model at ``--enum-n`` the branch-and-bound (nodes visited) against
+the Gray-code brute force over all 2^N states, with the pairwise Hopfield branch-and-bound of
+:mod:`esorma.attractors` as the reference at n = 2.
 
-Run: ``python benchmarks/bench_dense.py [--n 1000] [--p 5000] [--repeats 5]``
+Run: ``python benchmarks/bench_dense.py [--n 1000] [--p 5000] [--repeats 5] [--enum-n 22]``
 """
 
 from __future__ import annotations
@@ -50,6 +53,43 @@ def numpy_protocol(xi, starts, seed):
     return np.array(out)
 
 
+def enumeration_methods(n, p, instances):
+    """B&B against brute force on the same random instances, for every model."""
+    from esorma import Hopfield
+    from esorma.attractors import enumerate_fixed_points
+    from esorma.dense import DenseHopfield, enumerate_dense_fixed_points
+    from esorma.patterns import random_patterns
+
+    rows, out = [], {}
+    for model in ("poly2", "poly3", "poly4", "exp"):
+        tb, tf, th, frac, counts = [], [], [], [], []
+        for k in range(instances):
+            xi = random_patterns(p, n, rng=100 + k)
+            net = DenseHopfield.from_model(xi, model)
+            if k == 0:  # compile / load caches
+                enumerate_dense_fixed_points(net, method="branch-and-bound", max_seconds=1e4)
+                enumerate_dense_fixed_points(net, method="brute-force", max_seconds=1e4)
+            bb = enumerate_dense_fixed_points(net, method="branch-and-bound", max_seconds=1e4)
+            bf = enumerate_dense_fixed_points(net, method="brute-force", max_seconds=1e4)
+            assert np.array_equal(bb.states, bf.states)
+            tb.append(bb.seconds)
+            tf.append(bf.seconds)
+            frac.append(bb.n_visited / 2**n)
+            counts.append(bb.count)
+            if model == "poly2":
+                hop = Hopfield.from_patterns(xi)
+                if k == 0:
+                    enumerate_fixed_points(hop)
+                th.append(enumerate_fixed_points(hop).seconds)
+        med = statistics.median
+        rows.append([model, f"{med(counts):g}", f"{med(frac):.4f}", f"{med(tb):.3f}",
+                     f"{med(tf):.3f}", f"{med(tf) / med(tb):.2f}",
+                     f"{med(th):.4f}" if th else "-"])
+        out[model] = {"bnb_seconds": tb, "brute_seconds": tf, "bnb_node_fraction": frac,
+                      "fixed_points": counts, "hopfield_bnb_seconds": th}
+    return rows, out
+
+
 def main(argv=None) -> int:
     from threadpoolctl import threadpool_limits
 
@@ -60,6 +100,9 @@ def main(argv=None) -> int:
     ap.add_argument("--p", type=int, default=5000)
     ap.add_argument("--probes", type=int, default=20)
     ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--enum-n", type=int, default=22)
+    ap.add_argument("--enum-p", type=int, default=5)
+    ap.add_argument("--enum-instances", type=int, default=3)
     args = ap.parse_args(argv)
     xi = random_patterns(args.p, args.n, rng=0)
     starts = corrupt(xi[:args.probes], 0.1, rng=1)
@@ -105,7 +148,13 @@ def main(argv=None) -> int:
                        "slowdown vs esorma"])
     met = t_es < 1.0
     print(f"\ntarget: < 1 s on 2 cores -> {'met' if met else 'NOT met'} ({t_es:.3f} s)")
-    write_json("bench_dense", {
+    enum_rows, enum_json = enumeration_methods(args.enum_n, args.enum_p, args.enum_instances)
+    print(f"\nExact enumeration, N = {args.enum_n}, P = {args.enum_p}, "
+          f"{args.enum_instances} random instances per model (median s over instances, one "
+          f"run each after a warm-up); load average {os.getloadavg()}\n")
+    print_table(enum_rows, ["model", "fixed points", "B&B nodes / 2^N", "B&B s",
+                            "brute force s", "brute / B&B", "Hopfield B&B s (n=2)"])
+    write_json("bench_dense", {"enumeration_methods": enum_json,
         "n": args.n, "p": args.p, "probes": args.probes, "esorma_seconds": all_es,
         "numpy_seconds_2_probes": all_np, "numpy_scaled_seconds": t_np_full,
         "enum_esorma_seconds": all_en, "enum_numpy_seconds": all_ne,

@@ -21,7 +21,9 @@ or F(x) = e^x (Demircigil et al. 2017), and the continuous modern Hopfield netwo
               odd mixtures, spurious) and basins from random starts.
   capacity    error-free retrieval against P for each model and N (a resumable sweep:
               --checkpoint FILE.h5), P_max(N) at the 1/2 crossing, fitted exponents with
-              error bars against N^(n-1)/(2 (2n-3)!! ln N) and e^(N ln2 / 2).
+              error bars against N^(n-1)/(2 (2n-3)!! ln N) and, for exp, the typical-
+              pattern rate I(1-2 rho) and Demircigil et al.'s all-pattern rate
+              I(1-2 rho)/2 (use --corruption 0.2 --scale finite for exp).
   continuous  fixed points of the softmax update from every stored pattern against beta
               (global average -> metastable -> single pattern) and the separation condition
               of Ramsauer et al. checked on random patterns.
@@ -30,7 +32,8 @@ Nothing is written unless asked (--out, --figure, --checkpoint)."""
 EXAMPLES = [
     "esorma dense landscape --n 16 --patterns 6",
     "esorma dense capacity --models poly2 poly3 --sizes 50 100 200 --figure dense.png",
-    "esorma dense capacity --models exp --sizes 12 16 20 --checkpoint exp.h5 --json",
+    "esorma dense capacity --models exp --sizes 20 30 40 --corruption 0.2 --scale finite "
+    "--loads 0.15 0.3 0.5 1 --checkpoint exp.h5 --json",
     "esorma dense continuous --betas 0.5 5 50 500",
 ]
 ORDER = 85
@@ -62,6 +65,10 @@ def add_arguments(parser):
     parser.add_argument("--probes", type=int, default=20, help="capacity: probes per network")
     parser.add_argument("--corruption", type=float, default=0.0,
                         help="capacity: fraction of flipped spins in the starts (default 0)")
+    parser.add_argument("--scale", choices=("theory", "finite"), default="theory",
+                        help="capacity: P = load x the asymptotic law (theory) or x the finite-N "
+                             "prediction (finite: centres the grid on the transition; use it "
+                             "for exp with --corruption 0.2)")
     parser.add_argument("--checkpoint", default=None, metavar="FILE.h5",
                         help="capacity: resumable sweep file (written only if given)")
     parser.add_argument("--workers", type=int, default=1, help="capacity: worker processes")
@@ -95,7 +102,8 @@ def run(args) -> int:
         sizes = {m: (list(args.sizes) if args.sizes else _DEFAULT_SIZES.get(m, [20, 40]))
                  for m in models}
         cfg = DenseCapacityConfig(sizes, loads=args.loads, n_networks=args.networks,
-                                  n_probes=args.probes, corruption=args.corruption)
+                                  n_probes=args.probes, corruption=args.corruption,
+                                  scale=args.scale)
         say(f"esorma dense capacity: {sizes}, loads {args.loads}")
         rep = dense_capacity_study(cfg, seed=args.seed, checkpoint=args.checkpoint,
                                    workers=args.workers,
@@ -114,7 +122,10 @@ def run(args) -> int:
 
 
 def tour(ctx) -> None:
-    """Dense memories in a few seconds: landscape N = 14, a small capacity sweep, β transition."""
+    """Dense memories in a few seconds (about 5 s of CPU): landscape N = 12 with four models,
+    a small capacity sweep (n = 2, 3, and e^x from 20 % noise), the β transition."""
+    import time
+
     from esorma.dense import (
         DenseCapacityConfig,
         continuous_study,
@@ -125,21 +136,28 @@ def tour(ctx) -> None:
     from esorma.plotting import save_figure
     from esorma.plotting.dense import capacity_figure, continuous_figure, landscape_figure
 
-    ls = landscape_study(14, 5, ("poly2", "poly3", "poly4", "exp"), n_starts=500,
+    cpu0 = time.process_time()
+    ls = landscape_study(12, 4, ("poly2", "poly3", "poly4", "exp"), n_starts=200,
                          rng=ctx.seed)
-    save_result(ctx.path("dense_landscape.h5"), ls, config={"n": 14, "patterns": 5},
+    save_result(ctx.path("dense_landscape.h5"), ls, config={"n": 12, "patterns": 4},
                 seed=ctx.seed)
     save_figure(landscape_figure(ls), ctx.path("dense_landscape.png"))
     for line in ls.text():
         ctx.log(line)
-    cfg = DenseCapacityConfig({"poly2": [50, 100], "poly3": [50, 100]},
+    cfg = DenseCapacityConfig({"poly2": [40, 80], "poly3": [40, 80]},
                               loads=[0.5, 1.0, 2.0, 4.0], n_networks=1, n_probes=10)
     rep = dense_capacity_study(cfg, seed=ctx.seed)
     save_result(ctx.path("dense_capacity.h5"), rep, config=cfg.to_dict(), seed=ctx.seed)
     save_figure(capacity_figure(rep), ctx.path("dense_capacity.png"))
     for line in rep.text():
         ctx.log(line)
-    cs = continuous_study((0.5, 5.0, 50.0, 500.0), separation_patterns=(4, 64, 1024),
+    ecfg = DenseCapacityConfig({"exp": [20, 30]}, loads=[0.25, 0.5, 1.0], n_networks=1,
+                               n_probes=20, corruption=0.2, scale="finite")
+    erep = dense_capacity_study(ecfg, seed=ctx.seed)
+    save_result(ctx.path("dense_exp_capacity.h5"), erep, config=ecfg.to_dict(), seed=ctx.seed)
+    for line in erep.text()[1:-1]:
+        ctx.log(line)
+    cs = continuous_study((0.5, 5.0, 50.0, 500.0), separation_patterns=(4, 64, 256),
                           rng=ctx.seed)
     save_result(ctx.path("dense_continuous.h5"), cs, config={"betas": [0.5, 5, 50, 500]},
                 seed=ctx.seed)
@@ -147,4 +165,7 @@ def tour(ctx) -> None:
     ctx.record(fixed_points={str(m): int(c) for m, c in zip(ls.models, ls.n_fixed_points)},
                p_max={f"{m} N={int(n)}": round(float(p), 1)
                       for m, n, p in zip(rep.size_model, rep.size_n, rep.p_max)},
-               beta_fractions=cs.transition.fractions.round(3).tolist())
+               exp_p_max={f"N={int(n)}": round(float(p), 1)
+                          for n, p in zip(erep.size_n, erep.p_max)},
+               beta_fractions=cs.transition.fractions.round(3).tolist(),
+               cpu_seconds=round(time.process_time() - cpu0, 2))

@@ -3,9 +3,10 @@
 Binary networks with many-body energies ``E = −Σ_μ F(ξ^μ · s)``, ``F(x) = x^n`` (Krotov &
 Hopfield 2016) or ``F(x) = e^x`` (Demircigil et al. 2017): :class:`DenseHopfield`, their
 zero-temperature and Glauber dynamics (:func:`run`, :func:`glauber`), capacity sweeps against
-the theory (:func:`dense_capacity_study`), exact enumeration of fixed points
-(:func:`enumerate_dense_fixed_points`) and the attractor landscape against n
-(:func:`landscape_study`); and the continuous modern Hopfield network of Ramsauer et al. 2020
+the theory (:func:`dense_capacity_study`; the exponential model's typical-pattern and
+all-pattern rates :func:`typical_rate`, :func:`exp_rate`), exact enumeration of fixed points
+by branch-and-bound or brute force (:func:`enumerate_dense_fixed_points`) and the attractor
+landscape against n (:func:`landscape_study`); and the continuous modern Hopfield network of Ramsauer et al. 2020
 (:class:`ModernHopfield`, :func:`beta_transition`, :func:`separation_check`).
 """
 
@@ -13,7 +14,10 @@ from esorma.dense.capacity import (
     DenseCapacityConfig,
     DenseCapacityReport,
     dense_capacity_study,
+    exp_rate,
+    nearest_pattern_capacity,
     theory_capacity,
+    typical_rate,
 )
 from esorma.dense.continuous import (
     BetaTransition,
@@ -55,6 +59,9 @@ __all__ = [
     "SeparationCheck",
     "beta_transition",
     "dense_capacity_study",
+    "exp_rate",
+    "nearest_pattern_capacity",
+    "typical_rate",
     "continuous_study",
     "enumerate_dense_fixed_points",
     "enumeration_cost",

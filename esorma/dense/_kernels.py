@@ -345,3 +345,282 @@ def overlaps_batch(xiT, states, x):
     """x[b, mu] = xi^mu . states[b] for every state (parallel over states)."""
     for b in prange(states.shape[0]):
         overlaps_of(xiT, states[b], x[b])
+
+
+# ---------------------------------------------------------------------------------------------
+# Branch-and-bound enumeration of fixed points.
+#
+# A subtree's prefix fixes spins 0..depth-1, then the next spin is chosen dynamically. With f
+# spins fixed, the overlap of pattern mu is x_mu = y_mu + z_mu, y_mu the fixed part and z_mu in [-m, m] (m = N - f free
+# spins, same parity). For a fixed spin i the gain of its flip is
+# g_i = sum_mu G_{a_mu}(x_mu), a_mu = s_i xi_i^mu, with the per-pattern gain tables
+# G_{+1}(x) = F(x - 2) - F(x), G_{-1}(x) = F(x + 2) - F(x) (the kernels' tab_p / tab_m, or their
+# e^x analogues scaled by e^{-N}). Each term is bounded below by the minimum of its table over
+# the interval of x_mu (a range-minimum query on a sparse table: exact for any F, no
+# monotonicity or convexity assumed), so g_i >= LB_i; LB_i > 0 (integer tables) or
+# LB_i > 1e-8 * sum_mu max|G| (float tables: beyond any rounding of the exact test) proves that
+# spin i flips in every completion and the subtree is pruned. The same test with a free spin
+# set to each value excludes values (a free spin with none left kills the node, one left is
+# assigned without branching); for affine gains a joint linear bound is added
+# (:func:`_surely_flips_joint`). Leaves are decided by the same exact test as the brute force
+# (:func:`_stable`).
+# ---------------------------------------------------------------------------------------------
+
+_FLOAT_MARGIN = 1e-8
+
+
+@njit
+def _rmq(st, lg, lo, hi):
+    """(min, max) of a gain table over the parity indices [lo, hi] (sparse tables st[0/1])."""
+    lev = lg[hi - lo + 1]
+    r = hi - (1 << lev) + 1
+    a = st[0, lev, lo]
+    b = st[0, lev, r]
+    c = st[1, lev, lo]
+    d = st[1, lev, r]
+    return (a if a < b else b), (c if c > d else d)
+
+
+@njit
+def _surely_flips(exact, xiT, i, si, y, j, v, mo, n, st_p, st_m, lg):
+    """True when spin i (value si) flips in every completion: the overlaps are
+    x_mu = y_mu + v xi_j^mu + z_mu with ``mo`` free spins in z (v = 0: no spin j)."""
+    p = y.shape[0]
+    row = xiT[i]
+    rj = xiT[j]
+    lb = st_p[0, 0, 0] * 0
+    scale = st_p[0, 0, 0] * 0
+    for mu in range(p):
+        c = y[mu] + v * rj[mu]
+        lo = (c - mo + n) >> 1
+        hi = (c + mo + n) >> 1
+        if si * row[mu] > 0:
+            a, b = _rmq(st_p, lg, lo, hi)
+        else:
+            a, b = _rmq(st_m, lg, lo, hi)
+        lb += a
+        if not exact:
+            scale += max(abs(a), abs(b))
+    if exact:
+        return lb > 0
+    return lb > _FLOAT_MARGIN * scale
+
+
+@njit
+def _linear_minorants(gtab, y, m, n, alpha, beta):
+    """Per pattern mu and sign a (0: a = +1, 1: a = -1), a line alpha + beta z below the gain
+    table G_a(y_mu + z) at every attainable z in [-m, m] (beta: the secant slope)."""
+    p = y.shape[0]
+    for mu in range(p):
+        lo = (y[mu] - m + n) >> 1
+        hi = (y[mu] + m + n) >> 1
+        for a in range(2):
+            if m == 0:
+                alpha[a, mu] = gtab[a, lo]
+                beta[a, mu] = 0.0
+                continue
+            b = (gtab[a, hi] - gtab[a, lo]) / (2.0 * m)
+            best = np.inf
+            for u in range(lo, hi + 1):
+                z = 2 * (u - lo) - m
+                val = gtab[a, u] - b * z
+                if val < best:
+                    best = val
+            alpha[a, mu] = best
+            beta[a, mu] = b
+
+
+@njit
+def _surely_flips_joint(xiT, i, si, assigned, alpha, beta):
+    """Joint bound: g_i >= sum_mu alpha_mu + sum_{j free} s_j w_j >= sum alpha - sum |w_j|,
+    w_j = sum_mu beta_mu xi_j^mu (the lines of :func:`_linear_minorants`)."""
+    n, p = xiT.shape
+    row = xiT[i]
+    lb = 0.0
+    scale = 0.0
+    for mu in range(p):
+        a = 0 if si * row[mu] > 0 else 1
+        lb += alpha[a, mu]
+        scale += abs(alpha[a, mu])
+    for j in range(n):
+        if assigned[j]:
+            continue
+        rj = xiT[j]
+        w = 0.0
+        for mu in range(p):
+            a = 0 if si * row[mu] > 0 else 1
+            w += beta[a, mu] * rj[mu]
+        lb -= abs(w)
+        scale += abs(w)
+    return lb > _FLOAT_MARGIN * (scale + 1.0)
+
+
+@njit
+def _open_level(exact, xiT, y, assigned, m, n, st_p, st_m, lg):
+    """Values each free spin can still take (bit 0: -1, bit 1: +1; a value is excluded when
+    the spin would surely flip with it). Returns (spin to branch on, its values); values 0
+    when some free spin can take neither (a dead node). A forced spin is preferred."""
+    best = -1
+    best_opts = 0
+    for j in range(n):
+        if assigned[j]:
+            continue
+        opts = 0
+        if not _surely_flips(exact, xiT, j, -1, y, j, -1, m - 1, n, st_p, st_m, lg):
+            opts |= 1
+        if not _surely_flips(exact, xiT, j, 1, y, j, 1, m - 1, n, st_p, st_m, lg):
+            opts |= 2
+        if opts == 0:
+            return j, 0
+        if best < 0 or (best_opts == 3 and opts != 3):
+            best = j
+            best_opts = opts
+    return best, best_opts
+
+
+@njit
+def _bnb_subtree(kind, exact, joint, xiT, tp, tm, expt, escale, st_p, st_m, lg, gtab, prefix,
+                 depth, out, cap):
+    """Depth-first search below the first ``depth`` spins fixed by the bits of ``prefix``.
+
+    Below the prefix the next spin is chosen dynamically: every free spin whose two values
+    are both excluded by the bound kills the node, a spin with one value left is assigned
+    without branching. Writes the codes of the fixed points (bit i set: s_i = +1) into
+    ``out[:cap]``; returns (number found, nodes evaluated); counting continues past ``cap``.
+    """
+    n, p = xiT.shape
+    s = np.zeros(n, dtype=np.int8)
+    y = np.zeros(p, dtype=np.int64)
+    hist = np.zeros(2 * n + 5, dtype=np.int64)
+    assigned = np.zeros(n, dtype=np.bool_)
+    lvl_spin = np.zeros(n + 1, dtype=np.int64)
+    lvl_opts = np.zeros(n + 1, dtype=np.int64)
+    lvl_cur = np.zeros(n + 1, dtype=np.int64)
+    alpha = np.zeros((2, p))
+    beta = np.zeros((2, p))
+    found = 0
+    nodes = 1
+    last_bad = 0
+    for k in range(depth):
+        v = 1 if (prefix >> np.int64(k)) & 1 else -1
+        s[k] = v
+        assigned[k] = True
+        row = xiT[k]
+        for mu in range(p):
+            y[mu] += v * row[mu]
+    for i in range(depth):
+        if _surely_flips(exact, xiT, i, s[i], y, i, 0, n - depth, n, st_p, st_m, lg):
+            return 0, nodes
+    if depth == n:
+        if _stable(kind, xiT, s, y, n, tp, tm, expt, _max(y), escale, hist):
+            if cap > 0:
+                out[0] = prefix
+            return 1, nodes
+        return 0, nodes
+    j, opts = _open_level(exact, xiT, y, assigned, n - depth, n, st_p, st_m, lg)
+    if opts == 0:
+        return 0, nodes
+    lev = depth
+    lvl_spin[lev] = j
+    lvl_opts[lev] = opts
+    lvl_cur[lev] = 0
+    while True:
+        j = lvl_spin[lev]
+        row = xiT[j]
+        if lvl_cur[lev] != 0:  # undo the current value of this level
+            c = lvl_cur[lev]
+            for mu in range(p):
+                y[mu] -= c * row[mu]
+            s[j] = 0
+            assigned[j] = False
+            lvl_cur[lev] = 0
+        if lvl_opts[lev] == 0:
+            lev -= 1
+            if lev < depth:
+                break
+            continue
+        if lvl_opts[lev] & 1:
+            v = -1
+            lvl_opts[lev] &= 2
+        else:
+            v = 1
+            lvl_opts[lev] = 0
+        s[j] = v
+        assigned[j] = True
+        lvl_cur[lev] = v
+        for mu in range(p):
+            y[mu] += v * row[mu]
+        nodes += 1
+        f = lev + 1
+        m = n - f
+        # the fixed spins (the new one passed this bound when its value was allowed):
+        # the one that failed last first
+        pruned = False
+        if last_bad != j and assigned[last_bad] and _surely_flips(
+                exact, xiT, last_bad, s[last_bad], y, last_bad, 0, m, n, st_p, st_m, lg):
+            pruned = True
+        else:
+            for i in range(n):
+                if assigned[i] and i != j and i != last_bad and _surely_flips(
+                        exact, xiT, i, s[i], y, i, 0, m, n, st_p, st_m, lg):
+                    last_bad = i
+                    pruned = True
+                    break
+        if not pruned and joint and m > 0:
+            _linear_minorants(gtab, y, m, n, alpha, beta)
+            if _surely_flips_joint(xiT, j, s[j], assigned, alpha, beta):
+                pruned = True
+            else:
+                for i in range(n):
+                    if assigned[i] and i != j and _surely_flips_joint(xiT, i, s[i], assigned,
+                                                                      alpha, beta):
+                        last_bad = i
+                        pruned = True
+                        break
+        if pruned:
+            continue
+        if f == n:
+            if _stable(kind, xiT, s, y, n, tp, tm, expt, _max(y), escale, hist):
+                if found < cap:
+                    code = np.int64(0)
+                    for i in range(n):
+                        if s[i] > 0:
+                            code |= np.int64(1) << np.int64(i)
+                    out[found] = code
+                found += 1
+            continue
+        j2, opts2 = _open_level(exact, xiT, y, assigned, m, n, st_p, st_m, lg)
+        if opts2 == 0:
+            continue
+        lev = f
+        lvl_spin[lev] = j2
+        lvl_opts[lev] = opts2
+        lvl_cur[lev] = 0
+    return found, nodes
+
+
+@njit
+def _bnb_body(kind, exact, joint, xiT, tp, tm, expt, escale, st_p, st_m, lg, gtab, prefixes, depth,
+              out, counts, nodes, t):
+    c, nd = _bnb_subtree(kind, exact, joint, xiT, tp, tm, expt, escale, st_p, st_m, lg, gtab,
+                         prefixes[t], depth, out[t], out.shape[1])
+    counts[t] = c
+    nodes[t] = nd
+
+
+@njit
+def bnb_serial(kind, exact, joint, xiT, tp, tm, expt, escale, st_p, st_m, lg, gtab, prefixes,
+               depth, out, counts, nodes):
+    """Branch-and-bound over the subtrees ``prefixes`` (serial build)."""
+    for t in range(prefixes.shape[0]):
+        _bnb_body(kind, exact, joint, xiT, tp, tm, expt, escale, st_p, st_m, lg, gtab, prefixes,
+                  depth, out, counts, nodes, t)
+
+
+@njit(parallel=True)
+def bnb_parallel(kind, exact, joint, xiT, tp, tm, expt, escale, st_p, st_m, lg, gtab, prefixes,
+                 depth, out, counts, nodes):
+    """Branch-and-bound over the subtrees ``prefixes`` (parallel over subtrees)."""
+    for t in prange(prefixes.shape[0]):
+        _bnb_body(kind, exact, joint, xiT, tp, tm, expt, escale, st_p, st_m, lg, gtab, prefixes,
+                  depth, out, counts, nodes, t)

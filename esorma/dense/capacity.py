@@ -24,7 +24,18 @@ corrections the asymptotic law leaves out.
 
 Exponential ``F(x) = e^x`` (Demircigil et al. 2017): ``P = e^{α N}`` patterns are retrieved from
 a fraction ρ of errors for ``α < I(1 − 2ρ)/2`` with ``I(x) = ½[(1+x) ln(1+x) + (1−x) ln(1−x)]``;
-at ρ = 0, ``α* = ln 2 / 2 ≈ 0.347`` (P ≈ 2^{N/2}).
+at ρ = 0, ``α* = ln 2 / 2 ≈ 0.347`` (P ≈ 2^{N/2}). That theorem (their Theorem 3) asks for
+*every* pattern to be retrieved from *every* start at distance ρN; the factor 1/2 is the price
+of the union over the e^{αN} patterns. The measured P_max (half of the *probed* patterns
+retrieved) is a typical-pattern threshold, whose rate is twice as large,
+``α_1(ρ) = I(1 − 2ρ) = ln 2 − H(ρ)`` (:func:`typical_rate`; the typical/all distinction is
+Lucibello & Mézard 2023's α_1 / α_c): a start at distance k = ρN from its pattern is captured
+by another pattern when one of the P − 1 random patterns lies closer to it, which happens with
+probability ``P · Σ_{d<k} C(N, d) 2^{−N} ≈ P e^{−N (ln 2 − H(ρ))}``. The finite-N form of that
+argument (:func:`nearest_pattern_capacity`, exact binomial sums) carries the prefactor
+(``ln P ≈ α_1 N + ½ ln N + c``, Bahadur–Rao) that a fit over small N otherwise mistakes for
+rate. At ρ = 0 the closest competitors are at distance 1, which the nearest-pattern argument
+does not count: measure the rate from noisy starts (ρ > 0).
 """
 
 from __future__ import annotations
@@ -50,10 +61,16 @@ __all__ = [
     "theory_capacity",
     "gaussian_half_capacity",
     "exp_rate",
+    "typical_rate",
+    "nearest_pattern_capacity",
+    "finite_capacity",
+    "SCALES",
     "KIND",
 ]
 
 KIND = "dense-capacity"
+#: How a study's P grid is scaled: ``load × theory_capacity`` or ``load × finite_capacity``.
+SCALES = ("theory", "finite")
 
 
 def exp_rate(corruption: float = 0.0) -> float:
@@ -68,6 +85,55 @@ def exp_rate(corruption: float = 0.0) -> float:
                                strict_max=True)
     info = 0.5 * ((1 + x) * math.log(1 + x) + ((1 - x) * math.log(1 - x) if x < 1 else 0.0))
     return info / 2.0
+
+
+def typical_rate(corruption: float = 0.0) -> float:
+    """Rate of the typical-pattern threshold of F = e^x: ``α_1(ρ) = I(1 − 2ρ) = ln 2 − H(ρ)``.
+
+    Twice Demircigil et al.'s all-pattern rate (:func:`exp_rate`).
+
+    Examples
+    --------
+    >>> round(typical_rate(0.0), 6), round(typical_rate(0.2), 4)
+    (0.693147, 0.1927)
+    """
+    return 2.0 * exp_rate(corruption)
+
+
+def nearest_pattern_capacity(n_neurons, corruption: float = 0.0) -> np.ndarray:
+    """Finite-N typical-pattern capacity of F = e^x: the P at which a start at distance
+    ``k = round(ρ N)`` from its pattern has probability 1/2 that none of the P − 1 other random
+    patterns is closer to it (a pattern at distance exactly k counts 1/2).
+
+    ``q = [Σ_{d<k} C(N, d) + C(N, k) / 2] 2^{−N}`` and ``(1 − q)^{P−1} = 1/2`` (exact
+    binomial sums). Its rate in N is :func:`typical_rate`; the async dynamics also lets
+    patterns at distance k + 1 compete, so the measured P_max lies a slowly varying factor
+    (about 1/2 at ρ = 0.2) below it. At ρ = 0 only identical patterns count: not a useful
+    prediction there.
+
+    Examples
+    --------
+    >>> nearest_pattern_capacity([20, 40], 0.2).round(1).tolist()
+    [193.3, 12353.9]
+    """
+    rho = check_real(corruption, "corruption", minimum=0.0, maximum=0.5, strict_max=True)
+    out = []
+    for n in np.atleast_1d(n_neurons).tolist():
+        n = int(n)
+        k = int(round(rho * n))
+        num = 2 * sum(math.comb(n, d) for d in range(k)) + math.comb(n, k)
+        q = num / 2 ** (n + 1)
+        out.append(1.0 + math.log(2.0) / -math.log1p(-q))
+    return np.array(out)
+
+
+def finite_capacity(model: str, n_neurons, corruption: float = 0.0) -> np.ndarray:
+    """The finite-N prediction of P_max: :func:`gaussian_half_capacity` (polynomial) or
+    :func:`nearest_pattern_capacity` (exponential)."""
+    interaction, _ = parse_model(model)
+    if interaction == "exp":
+        return nearest_pattern_capacity(n_neurons, corruption)
+    return gaussian_half_capacity(model, n_neurons)
 
 
 def theory_capacity(model: str, n_neurons, corruption: float = 0.0) -> np.ndarray:
@@ -144,6 +210,10 @@ class DenseCapacityConfig:
     corruption : float
         Fraction of flipped spins in the starts (0: start at the pattern).
     max_sweeps : int
+    scale : {"theory", "finite"}
+        P = load × :func:`theory_capacity` (asymptotic law; for ``"exp"`` Demircigil et al.'s
+        all-pattern e^{α* N}) or load × :func:`finite_capacity` (finite-N prediction of the
+        half-retrieval point: centres the grid on the transition at every N).
     """
 
     sizes: dict
@@ -152,6 +222,7 @@ class DenseCapacityConfig:
     n_probes: int = 20
     corruption: float = 0.0
     max_sweeps: int = 50
+    scale: str = "theory"
 
     def __post_init__(self):
         if not isinstance(self.sizes, dict) or not self.sizes:
@@ -178,6 +249,8 @@ class DenseCapacityConfig:
         set_(self, "corruption", check_real(self.corruption, "corruption", minimum=0.0,
                                             maximum=0.5, strict_max=True))
         set_(self, "max_sweeps", check_int(self.max_sweeps, "max_sweeps", minimum=1))
+        if self.scale not in SCALES:
+            raise ValueError(f"scale must be one of {SCALES}; got {self.scale!r}")
         for model, ns in sizes.items():
             for n in ns:
                 pmax = max(self.p_values(model, n))
@@ -188,13 +261,17 @@ class DenseCapacityConfig:
 
     def p_values(self, model: str, n: int) -> list[int]:
         """The distinct P of one (model, N), ascending."""
-        scale = float(theory_capacity(model, [n], self.corruption)[0])
+        fn = theory_capacity if self.scale == "theory" else finite_capacity
+        scale = float(fn(model, [n], self.corruption)[0])
         return sorted({max(1, int(round(a * scale))) for a in self.loads})
 
     def to_dict(self) -> dict:
-        return {"sizes": {m: list(v) for m, v in self.sizes.items()}, "loads": list(self.loads),
-                "n_networks": self.n_networks, "n_probes": self.n_probes,
-                "corruption": self.corruption, "max_sweeps": self.max_sweeps}
+        out = {"sizes": {m: list(v) for m, v in self.sizes.items()}, "loads": list(self.loads),
+               "n_networks": self.n_networks, "n_probes": self.n_probes,
+               "corruption": self.corruption, "max_sweeps": self.max_sweeps}
+        if self.scale != "theory":  # older checkpoints (no key) resume unchanged
+            out["scale"] = self.scale
+        return out
 
     @classmethod
     def from_dict(cls, d: dict) -> "DenseCapacityConfig":
@@ -295,7 +372,12 @@ class DenseCapacityReport:
 
     Fits (one entry per model, ``fit_*``): polynomial: the exponent of ``P_max ∝ N^b`` and of
     ``P_max ln N ∝ N^b`` (theory: n − 1), with 1σ errors; exponential: the rate of
-    ``P_max ∝ e^{α N}`` (theory: α*(ρ)); ``fit_ratio``: the mean of P_max / P_theory.
+    ``P_max ∝ e^{α N}`` and of ``P_max / √N ∝ e^{α N}`` (the Bahadur–Rao prefactor removed);
+    ``fit_theory``: n − 1 or Demircigil et al.'s all-pattern rate α*(ρ) = I(1 − 2ρ)/2;
+    ``fit_typical``: n − 1 or the typical-pattern rate α_1(ρ) = I(1 − 2ρ) that a half-retrieval
+    P_max measures; ``fit_finite``: the same fit applied to the finite-N prediction
+    (:func:`finite_capacity`) on the same sizes, i.e. the rate the theory predicts *for this
+    range of N*; ``fit_ratio``: the mean of P_max / P_theory.
     """
 
     config: DenseCapacityConfig
@@ -334,6 +416,14 @@ class DenseCapacityReport:
         "unit": "1", "description": "theory exponent n-1 or rate alpha*"})
     fit_ratio: np.ndarray = field(default_factory=lambda: np.zeros(0), metadata={
         "unit": "1", "description": "mean P_max / P_theory over N"})
+    p_nearest: np.ndarray = field(default_factory=lambda: np.zeros(0), metadata={
+        "unit": "patterns", "description": "exp: finite-N nearest-pattern prediction of P_max "
+                                           "(NaN: poly)"})
+    fit_typical: np.ndarray = field(default_factory=lambda: np.zeros(0), metadata={
+        "unit": "1", "description": "n-1 or the typical-pattern rate I(1-2 rho)"})
+    fit_finite: np.ndarray = field(default_factory=lambda: np.zeros(0), metadata={
+        "unit": "1", "description": "the fitted exponent/rate of the finite-N prediction on "
+                                    "the same sizes"})
     complete: bool = True
     n_computed: int = 0
     n_skipped: int = 0
@@ -355,6 +445,13 @@ class DenseCapacityReport:
                 "log_corrected_exponent": self.fit_log_exponent[i],
                 "log_corrected_exponent_err": self.fit_log_exponent_err[i],
                 "theory": self.fit_theory[i], "p_max_over_theory": self.fit_ratio[i]}
+            if len(self.fit_typical) == len(self.fit_model):
+                out["fits"][str(m)].update(typical=self.fit_typical[i],
+                                           finite_n_theory=self.fit_finite[i])
+        if len(self.p_nearest) == len(self.size_model):
+            for m, n, pn in zip(self.size_model, self.size_n, self.p_nearest):
+                if np.isfinite(pn):
+                    out["p_max"][str(m)][str(int(n))]["nearest_pattern"] = pn
         return out
 
     def text(self) -> list[str]:
@@ -372,9 +469,16 @@ class DenseCapacityReport:
                 lines.append(f"  {m:>6} N = {int(n):5d}  no 1/2 crossing on the P grid")
         for i, m in enumerate(self.fit_model):
             if str(m) == "exp":
+                extra = ""
+                if len(self.fit_typical) == len(self.fit_model):
+                    extra = (f"; typical-pattern rate I(1-2rho) = {self.fit_typical[i]:.3f}, "
+                             f"finite-N nearest-pattern theory on these N: "
+                             f"{self.fit_finite[i]:.3f}")
                 lines.append(f"  fit {m}: P_max ~ e^(alpha N), alpha = {self.fit_exponent[i]:.3f}"
-                             f" +- {self.fit_exponent_err[i]:.3f} (Demircigil et al.: "
-                             f"{self.fit_theory[i]:.3f})")
+                             f" +- {self.fit_exponent_err[i]:.3f}; P_max/sqrt(N): "
+                             f"{self.fit_log_exponent[i]:.3f} +- "
+                             f"{self.fit_log_exponent_err[i]:.3f} (Demircigil et al., all "
+                             f"patterns: {self.fit_theory[i]:.3f}{extra})")
             else:
                 lines.append(
                     f"  fit {m}: P_max ~ N^b, b = {self.fit_exponent[i]:.3f} +- "
@@ -394,12 +498,16 @@ def _analyse(cfg: DenseCapacityConfig, seed: int, stored: dict, **extra) -> Dens
     pm_, pn_, pp_, fr, lo, hi, fpf, mo = [], [], [], [], [], [], [], []
     sm, sn, pmax, sig, pth, pga = [], [], [], [], [], []
     fm, fe, fee, fl, fle, ft, fr_ = [], [], [], [], [], [], []
+    pne, fty, ffi = [], [], []
     missing = 0
     for model, ns in cfg.sizes.items():
         interaction, degree = parse_model(model)
         theory = theory_capacity(model, ns, cfg.corruption)
         gauss = (gaussian_half_capacity(model, ns) if cfg.corruption == 0.0
                  else np.full(len(ns), np.nan))
+        near = (nearest_pattern_capacity(ns, cfg.corruption) if interaction == "exp"
+                else np.full(len(ns), np.nan))
+        pne.extend(float(v) for v in near)
         for i, n in enumerate(ns):
             ps, fracs, lows, highs = [], [], [], []
             for p in cfg.p_values(model, n):
@@ -443,11 +551,14 @@ def _analyse(cfg: DenseCapacityConfig, seed: int, stored: dict, **extra) -> Dens
         fm.append(model)
         if interaction == "exp":
             b, eb, *_ = _fit(n_arr, lp, sg)
+            bl, ebl, *_ = _fit(n_arr, lp - 0.5 * np.log(n_arr), sg)
             fe.append(b)
             fee.append(eb)
-            fl.append(np.nan)
-            fle.append(np.nan)
+            fl.append(bl)
+            fle.append(ebl)
             ft.append(exp_rate(cfg.corruption))
+            fty.append(typical_rate(cfg.corruption))
+            ffi.append(_fit(n_arr, np.log(near), np.ones(len(ns)))[0])
         else:
             b, eb, *_ = _fit(np.log(n_arr), lp, sg)
             bl, ebl, *_ = _fit(np.log(n_arr), lp + np.log(np.log(n_arr)), sg)
@@ -456,6 +567,8 @@ def _analyse(cfg: DenseCapacityConfig, seed: int, stored: dict, **extra) -> Dens
             fl.append(bl)
             fle.append(ebl)
             ft.append(float(degree - 1))
+            fty.append(float(degree - 1))
+            ffi.append(_fit(np.log(n_arr), np.log(gauss), np.ones(len(ns)))[0])
         ratio = np.array(pmax[sel]) / np.array(pth[sel])
         fr_.append(float(np.nanmean(ratio)) if np.isfinite(ratio).any() else np.nan)
     f64 = lambda v: np.array(v, dtype=np.float64)  # noqa: E731
@@ -468,7 +581,7 @@ def _analyse(cfg: DenseCapacityConfig, seed: int, stored: dict, **extra) -> Dens
         p_theory=f64(pth), p_gaussian=f64(pga), fit_model=np.array(fm, dtype=str),
         fit_exponent=f64(fe), fit_exponent_err=f64(fee), fit_log_exponent=f64(fl),
         fit_log_exponent_err=f64(fle), fit_theory=f64(ft), fit_ratio=f64(fr_),
-        complete=missing == 0, **extra)
+        p_nearest=f64(pne), fit_typical=f64(fty), fit_finite=f64(ffi), complete=missing == 0, **extra)
 
 
 def dense_capacity_study(config: DenseCapacityConfig | dict, *, seed: int = 0, checkpoint=None,

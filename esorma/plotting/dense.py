@@ -9,7 +9,8 @@ import numpy as np
 
 from esorma.plotting._common import _axes
 
-__all__ = ["capacity_figure", "landscape_figure", "continuous_figure", "plot_p_max"]
+__all__ = ["capacity_figure", "landscape_figure", "continuous_figure", "plot_p_max",
+           "exp_rate_figure"]
 
 
 def plot_p_max(report, *, ax=None):
@@ -102,5 +103,56 @@ def continuous_figure(study):
     b.set_ylabel("fraction of patterns")
     b.set_title(f"beta = {s.beta:g}, d = {s.dim}")
     b.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def exp_rate_figure(report, model: str = "exp"):
+    """The exponential model's capacity rate: retrieved fraction against P (one curve per N),
+    and ln P_max against N with its fit, the finite-N nearest-pattern prediction and the two
+    asymptotic rates (typical pattern I(1 − 2ρ), all patterns I(1 − 2ρ)/2) drawn through the
+    first measured point."""
+    import matplotlib.pyplot as plt
+
+    fig, (a, b) = plt.subplots(1, 2, figsize=(11.0, 4.5))
+    sel_p = report.point_model == model
+    ns = sorted(set(report.point_n[sel_p].tolist()))
+    for j, n in enumerate(ns):
+        sel = sel_p & (report.point_n == n)
+        a.errorbar(report.point_p[sel], report.retrieved_fraction[sel],
+                   yerr=[report.retrieved_fraction[sel] - report.retrieved_low[sel],
+                         report.retrieved_high[sel] - report.retrieved_fraction[sel]],
+                   fmt="-o", ms=3, capsize=2, color=plt.cm.viridis(j / max(1, len(ns) - 1)),
+                   label=f"N = {n}")
+    a.axhline(0.5, color="0.6", lw=0.8)
+    a.set_xscale("log")
+    a.set_xlabel("P (stored patterns)")
+    a.set_ylabel("fraction retrieved error-free")
+    a.set_title(f"F = e^x, starts with {report.config.corruption:g} N flipped spins")
+    a.legend(fontsize=7, ncol=2)
+    sel = report.size_model == model
+    i = list(report.fit_model).index(model)
+    n = report.size_n[sel].astype(float)
+    lp = np.log(report.p_max[sel])
+    b.errorbar(n, lp, yerr=report.p_max_sigma_log[sel], fmt="o", color="C0", capsize=3,
+               label=f"measured: rate {report.fit_exponent[i]:.3f} ± "
+                     f"{report.fit_exponent_err[i]:.3f}")
+    ok = np.isfinite(lp)
+    if ok.sum() >= 2:
+        c = np.polyfit(n[ok], lp[ok], 1)
+        b.plot(n, np.polyval(c, n), "-", color="C0", lw=1)
+    if len(report.p_nearest) == len(report.size_model):
+        b.plot(n, np.log(report.p_nearest[sel]), ":", color="C1",
+               label=f"finite-N nearest pattern: rate {report.fit_finite[i]:.3f}")
+        if ok.any():
+            k = int(np.flatnonzero(ok)[0])
+            for rate, style, lab in (
+                    (report.fit_typical[i], "--", "typical pattern I(1-2rho)"),
+                    (report.fit_theory[i], "-.", "all patterns I(1-2rho)/2 (Demircigil)")):
+                b.plot(n, lp[k] + rate * (n - n[k]), style, color="0.4", lw=1,
+                       label=f"{lab}: {rate:.3f}")
+    b.set_xlabel("N")
+    b.set_ylabel("ln P_max")
+    b.legend(fontsize=7)
     fig.tight_layout()
     return fig

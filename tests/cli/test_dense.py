@@ -35,3 +35,14 @@ def test_capacity_text_and_continuous_json(tmp_path, capsys):
 def test_bad_model_is_an_error(capsys):
     assert main(["dense", "landscape", "--models", "cubic"]) == 2
     assert "model" in capsys.readouterr().err
+
+
+def test_capacity_exp_with_finite_scale_reports_both_rates(capsys):
+    assert main(["dense", "capacity", "--models", "exp", "--sizes", "20", "30", "--loads",
+                 "0.25", "1", "--networks", "1", "--probes", "6", "--corruption", "0.2",
+                 "--scale", "finite", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    fit = data["fits"]["exp"]
+    assert abs(fit["typical"] - 2 * fit["theory"]) < 1e-12
+    assert data["config"]["scale"] == "finite"
+    assert "nearest_pattern" in data["p_max"]["exp"]["20"]
