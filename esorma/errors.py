@@ -25,6 +25,7 @@ __all__ = [
     "FileFormatError",
     "OutputPathError",
     "NonSymmetricWarning",
+    "DamagedPointsWarning",
 ]
 
 
@@ -72,3 +73,7 @@ class NonSymmetricWarning(RuntimeWarning):
     distribution ``exp(-E/T)`` of esorma's energy (which sees only the symmetric part
     ``(J + J^T) / 2``).
     """
+
+
+class DamagedPointsWarning(UserWarning):
+    """Points of a resumable results file were damaged: they are dropped and computed again."""

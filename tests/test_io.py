@@ -14,6 +14,7 @@ from esorma.io import (
     SCHEMA_VERSION,
     check_output_path,
     load_result,
+    read_attrs,
     read_metadata,
     save_result,
 )
@@ -88,8 +89,10 @@ def test_nested_results_containers_and_scalars_round_trip(tmp_path, allow_test_c
 def test_units_and_descriptions_are_dataset_attributes(tmp_path, allow_test_classes):
     p = save_result(tmp_path / "r.h5", _outer())
     with h5py.File(p) as f:
-        assert f["result/energies"].attrs["unit"] == "J per spin"
-        assert f["result/energies"].attrs["description"] == "energies"
+        # Fixed-length UTF-8 text (bytes to h5py; str through esorma.io.read_attrs).
+        assert f["result/energies"].attrs["unit"] == b"J per spin"
+        assert read_attrs(f["result/energies"]) == {"unit": "J per spin",
+                                                    "description": "energies"}
 
 
 def test_provenance_keeps_native_types(tmp_path, allow_test_classes):

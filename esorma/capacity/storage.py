@@ -3,7 +3,10 @@
 Points are run by :func:`esorma.sweeps.run_sweep`, each with its own seed derived from the
 study seed and its coordinates ``(N, P, T)``. With a ``path`` (a *checkpoint*) every finished
 point is committed atomically to that HDF5 file, and rerunning the same study resumes it; a
-checkpoint of another config or seed is refused, naming the differing keys. The checkpoint is
+checkpoint of another config or seed is refused, naming the differing keys; damaged points in
+it (checksums that do not match) are named in a ``DamagedPointsWarning`` and
+``CapacityResults.damaged``, and computed again, while every intact point is kept. The
+checkpoint is
 the sweep's own store (read back with :func:`load_capacity`); a finished study is saved with
 :func:`esorma.io.save_result` (see :func:`esorma.capacity.capacity_study`).
 """
@@ -48,6 +51,8 @@ class CapacityResults:
         Points computed by this run and points found already finished in the file.
     executor : str
         How the points ran (``"serial"``, ``"processes"``, ``"dask"``, ``"none"``, ...).
+    damaged : tuple of str
+        Keys of checkpoint points found damaged and computed again by this run.
     """
 
     config: CapacityConfig
@@ -59,6 +64,7 @@ class CapacityResults:
     n_computed: int = 0
     n_skipped: int = 0
     executor: str = "none"
+    damaged: tuple = ()
 
     def summary(self, threshold: float = 0.9,
                 relative_threshold: float = 0.5) -> "CapacitySummary":
@@ -155,14 +161,15 @@ def capacity_sweep(
     res = _gather(config, stored, seed, None if path is None else Path(path),
                   time.perf_counter() - t0)
     return dataclasses.replace(res, n_computed=report.n_computed, n_skipped=report.n_skipped,
-                               executor=report.executor)
+                               executor=report.executor, damaged=tuple(report.damaged))
 
 
 def load_capacity(path) -> CapacityResults:
     """Load the raw results of a capacity checkpoint (finished points only).
 
     Raises ValueError when ``path`` is not a capacity results file (e.g. a finished report
-    written by :func:`esorma.io.save_result`, which :func:`esorma.io.load_result` reads).
+    written by :func:`esorma.io.save_result`, which :func:`esorma.io.load_result` reads), and
+    :class:`esorma.errors.FileFormatError` when it is damaged (naming the damaged points).
     """
     from esorma.sweeps import load_points
 
@@ -172,7 +179,13 @@ def load_capacity(path) -> CapacityResults:
                 if "result" in _groups(path) else "")
         raise ValueError(f"{str(path)!r} is not a capacity results file (kind "
                          f"{meta.get('kind')!r}){hint}")
-    cfg = CapacityConfig.from_dict(meta["config"])
+    try:
+        cfg = CapacityConfig.from_dict(meta["config"])
+    except (TypeError, ValueError, KeyError) as exc:
+        from esorma.errors import FileFormatError
+
+        raise FileFormatError(f"{path}: the checkpoint's config is not a capacity config "
+                              f"({exc})") from None
     return _gather(cfg, stored, meta.get("seed"), Path(path), 0.0)
 
 
@@ -181,10 +194,7 @@ def _check_checkpoint(path, config: CapacityConfig, seed: int) -> None:
     from esorma.io import read_metadata
     from esorma.sweeps import config_differences
 
-    try:
-        meta = read_metadata(path)
-    except OSError as exc:
-        raise ValueError(f"checkpoint {str(path)!r} is not a readable HDF5 file: {exc}") from exc
+    meta = read_metadata(path)  # FileFormatError (a ValueError) for a damaged or foreign file
     if meta.get("kind") != KIND:
         raise ValueError(f"checkpoint {str(path)!r} holds kind {meta.get('kind')!r}, not a "
                          "capacity sweep; choose another checkpoint file")

@@ -194,6 +194,7 @@ def gaussian_half_capacity(model: str, n_neurons) -> np.ndarray:
     return np.array(out)
 
 
+@summarized
 @dataclass(frozen=True)
 class DenseCapacityConfig:
     """The grid and the protocol of a dense capacity study.

@@ -26,11 +26,15 @@ one HDF5 file per study. The package has four parts:
 
     Rerunning with the same config and seed skips every point already in the file; a file
     written with another kind, config or seed is refused with the list of differing keys.
+    Every point group and dataset carries a SHA-256 checksum (see :mod:`esorma.io`): a
+    damaged point is reported (``DamagedPointsWarning``, ``SweepReport.damaged``), dropped
+    and computed again, while every intact point is kept.
 
 :mod:`esorma.sweeps.locks` -- one writer per file
     A lock file (``<name>.lock``, ``fcntl.flock``), taken once the executor is connected and
     removed on release, refuses a second concurrent run on the same results file; under it,
-    commit copies (``.<name>.*.tmp``) left by a run killed mid-commit are deleted.
+    commit copies (``.<name>.*.tmp``) left by a run killed mid-commit are deleted (a live
+    writer's are kept).
 
 :mod:`esorma.sweeps.executors` and :mod:`esorma.sweeps.runner` -- execution
     ``workers=1`` runs in this process (lazily, point after point). ``workers > 1`` uses a
@@ -61,10 +65,13 @@ from esorma.sweeps.locks import _lock
 from esorma.sweeps.runner import SweepReport, _example_point, run_sweep
 from esorma.sweeps.store import (
     POINTS_GROUP,
+    DamagedPointsWarning,
     PointOutput,
     StoredPoint,
     check_results_file,
     config_differences,
+    drop_points,
+    inspect_results_file,
     load_points,
 )
 
@@ -82,5 +89,8 @@ __all__ = [
     "load_points",
     "config_differences",
     "check_results_file",
+    "inspect_results_file",
+    "drop_points",
+    "DamagedPointsWarning",
     "open_executor",
 ]

@@ -2,7 +2,9 @@
 
 A lock file beside the results (``<name>.lock``, ``fcntl.flock``), taken once the executor is
 connected and removed on release, refuses a second concurrent run on the same results file.
-Under it, the commit copies (``.<name>.*.tmp``) left by a run killed mid-commit are deleted.
+Under it, the commit copies (``.<name>.*.tmp``) left by a run killed mid-commit are deleted
+(those of a writer still alive on this host are kept; see
+:func:`esorma.io.remove_stale_temporaries`).
 """
 
 from __future__ import annotations
@@ -76,15 +78,11 @@ def _lock(path: Path):
 def _remove_stale_temporaries(path: Path) -> list[Path]:
     """Delete ``.<name>.*.tmp`` commit copies left beside ``path`` by a killed run.
 
-    Called under the lock, when no other run can be committing to ``path``.
+    Called under the lock, when no other run can be committing to ``path``: the temporaries
+    of ``path`` whose writer is dead (or unknown: an older esorma's) go at once, a live
+    writer's stay; other files' temporaries follow the age rules of
+    :func:`esorma.io.remove_stale_temporaries`.
     """
-    removed = []
-    if not path.parent.is_dir():
-        return removed
-    import glob
+    from esorma.io import remove_stale_temporaries
 
-    for tmp in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-            removed.append(tmp)
-    return removed
+    return remove_stale_temporaries(path.parent, name=path.name, under_lock=True)

@@ -22,7 +22,14 @@ from esorma._validation import check_int, check_memory, format_bytes
 from esorma.sweeps.executors import open_executor
 from esorma.sweeps.grid import GridPoint
 from esorma.sweeps.locks import _lock
-from esorma.sweeps.store import PointOutput, _as_output, _commit, _create_file, check_results_file
+from esorma.sweeps.store import (
+    PointOutput,
+    _as_output,
+    _commit,
+    _create_file,
+    drop_points,
+    inspect_results_file,
+)
 
 __all__ = ["SweepReport", "run_sweep"]
 
@@ -45,6 +52,9 @@ class SweepReport:
     outputs : dict
         key -> :class:`PointOutput` for the points computed by this run (in memory only when
         ``path`` is None; empty otherwise, read the file with :func:`load_points`).
+    damaged : tuple of str
+        Keys of the points found damaged in the file (a checksum that did not match): they
+        were dropped and computed again by this run (a ``DamagedPointsWarning`` said so).
     """
 
     path: Path | None
@@ -54,6 +64,7 @@ class SweepReport:
     seconds: float
     executor: str
     outputs: dict = field(default_factory=dict, repr=False)
+    damaged: tuple = ()
 
     def __post_init__(self):
         if self.path is not None and not isinstance(self.path, Path):
@@ -96,7 +107,11 @@ def run_sweep(
     path : path-like, optional
         The results file (one per study). Points already in it are skipped; a file written
         with another ``kind``, ``config`` or ``seed`` is refused (ValueError naming the
-        differing keys). Without a path the outputs stay in memory (``report.outputs``).
+        differing keys). Damaged points in it (checksums that do not match) are reported (a
+        ``DamagedPointsWarning`` naming each, ``report.damaged``), dropped from the file and
+        computed again; every intact point is kept. A file whose root is damaged is refused
+        (:class:`esorma.errors.FileFormatError`). Without a path the outputs stay in memory
+        (``report.outputs``).
     kind, config, seed
         Stored as provenance attributes and compared on resume.
     workers, scheduler, dask, executor, timeout
@@ -139,15 +154,15 @@ def run_sweep(
     t0 = time.perf_counter()
     path = None if path is None else Path(path)
 
-    def finished_keys() -> set[str]:
+    def finished_keys() -> tuple[set[str], dict[str, str]]:
         if path is not None and path.exists():
-            return check_results_file(path, kind=kind, config=config or {}, seed=seed)
-        return set()
+            return inspect_results_file(path, kind=kind, config=config or {}, seed=seed)
+        return set(), {}
 
     # A first look without the lock: a mismatched file is refused and a finished study returns
     # before any executor is started. The authoritative check is repeated under the lock.
-    done = finished_keys()
-    if all(p.key in done for p in points):
+    done, damaged = finished_keys()
+    if all(p.key in done for p in points) and not damaged:
         return SweepReport(path, len(points), len(points), 0, time.perf_counter() - t0, "none")
     with contextlib.ExitStack() as stack:
         # Connect first: an unreachable scheduler must leave the file system untouched (no
@@ -157,12 +172,14 @@ def run_sweep(
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
             stack.enter_context(_lock(path))
-            done = finished_keys()
+            done, damaged = finished_keys()
+            if damaged:  # report them, keep every intact point, compute them again
+                drop_points(path, damaged, reasons=damaged)
         pending = [p for p in points if p.key not in done]
         n_skipped = len(points) - len(pending)
         if not pending:
             return SweepReport(path, len(points), n_skipped, 0, time.perf_counter() - t0,
-                               "none")
+                               "none", damaged=tuple(sorted(damaged)))
         if path is not None and not path.exists():
             _create_file(path, kind=kind, config=config or {}, seed=seed)
         bar = stack.enter_context(_progress(len(points), n_skipped, desc, progress))
@@ -203,7 +220,7 @@ def run_sweep(
             if error is not None:
                 raise error
     return SweepReport(path, len(points), n_skipped, len(pending), time.perf_counter() - t0,
-                       name, outputs)
+                       name, outputs, tuple(sorted(damaged)))
 
 
 def _example_point(point: GridPoint) -> PointOutput:

@@ -18,9 +18,23 @@ Commits
     per-point results should stay small (overlaps, counters; not networks). Only the
     coordinating process writes; workers return their arrays.
 
+Checksums
+    As in every esorma file (:mod:`esorma.io`, schema version 3), each point group carries a
+    SHA-256 digest over its attributes, its members and its own name, and each of its
+    datasets one over its contents and attributes (numeric arrays also keep HDF5's
+    Fletcher-32 filter). The root is sealed when the file is made; ``/points``, which grows
+    point by point, is not (each point is checked on its own).
+
 Resume
     :func:`check_results_file` refuses a file written with another kind, config or seed (with
-    the list of differing keys) and returns the keys of the points already in it.
+    the list of differing keys) and returns the keys of the intact points in it;
+    :func:`inspect_results_file` also returns the damaged ones (a checksum that does not
+    match, an unreadable group or dataset) with what is wrong. On resume,
+    :func:`esorma.sweeps.run_sweep` reports the damaged points (a
+    :class:`DamagedPointsWarning` naming each, and ``SweepReport.damaged``), rewrites the file
+    without them (:func:`drop_points`: every intact point is kept, bit for bit) and computes
+    them again. A file whose root (kind, config, seed) or list of points is damaged is refused
+    with :class:`esorma.errors.FileFormatError`: the study it belongs to cannot be told.
 
 This layout is the store's own (it grows point by point, which a single
 :func:`esorma.io.save_result` cannot); read it with :func:`load_points`.
@@ -32,13 +46,17 @@ import contextlib
 import json
 import os
 import shutil
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
 import numpy as np
 
+from esorma.errors import DamagedPointsWarning
+
 from esorma._results import summarized
+from esorma.errors import FileFormatError
 from esorma.sweeps.grid import GridPoint
 
 __all__ = [
@@ -47,7 +65,10 @@ __all__ = [
     "StoredPoint",
     "config_differences",
     "check_results_file",
+    "inspect_results_file",
     "load_points",
+    "drop_points",
+    "DamagedPointsWarning",
 ]
 
 #: The HDF5 group that holds one sub-group per finished point.
@@ -56,7 +77,7 @@ POINTS_GROUP = "points"
 #: Attribute names of a point group that the store writes itself (a point function's
 #: attributes must not use them).
 RESERVED_ATTRS = ("schema_version", "kind", "config", "seed", "versions", "created", "coords",
-                  "spawn_key")
+                  "spawn_key", "sha256")
 
 # Attributes of point groups stored as JSON text (``seed_entropy``: files written before the
 # seed became an integer attribute).
@@ -128,24 +149,44 @@ def config_differences(stored: Mapping, current: Mapping) -> list[str]:
     return out
 
 
-def check_results_file(path, *, kind: str, config: Mapping, seed) -> set[str]:
-    """Check that ``path`` was written by the same kind, config and seed; return its point keys.
+def inspect_results_file(path, *, kind: str, config: Mapping,
+                         seed) -> tuple[set[str], dict[str, str]]:
+    """Check a results file's kind, config and seed; return its intact and damaged points.
+
+    Returns
+    -------
+    finished : set of str
+        Keys of the points whose groups and datasets are intact (checksums match).
+    damaged : dict
+        key -> what is wrong, for the points that are not.
 
     Raises
     ------
     ValueError
-        If the file is not an esorma sweep file, or was written with another kind, config or
-        seed (the message lists every differing key).
+        The file was written with another kind, config or seed (the message lists every
+        differing key).
+    esorma.errors.FileFormatError
+        The file is not a readable esorma sweep file, or its root or list of points is
+        damaged (the message names the file and what is wrong).
     """
-    import h5py
+    meta, points, damaged = _scan(path, kind=kind, config=config, seed=seed, load=False)
+    return set(points), damaged
 
-    from esorma.io import read_metadata
 
-    path = Path(path)
-    try:
-        meta = read_metadata(path)
-    except OSError as exc:
-        raise ValueError(f"results file {str(path)!r} is not a readable HDF5 file: {exc}") from exc
+def check_results_file(path, *, kind: str, config: Mapping, seed) -> set[str]:
+    """Check that ``path`` was written by the same kind, config and seed; return the keys of
+    its intact points (see :func:`inspect_results_file` for the damaged ones).
+
+    Raises
+    ------
+    ValueError
+        If the file is not an esorma sweep file (:class:`esorma.errors.FileFormatError`), or
+        was written with another kind, config or seed (the message lists every differing key).
+    """
+    return inspect_results_file(path, kind=kind, config=config, seed=seed)[0]
+
+
+def _check_identity(path, meta, *, kind, config, seed) -> None:
     if meta.get("kind") != kind:
         raise ValueError(
             f"results file {str(path)!r} holds kind {meta.get('kind')!r}, not {kind!r}; "
@@ -160,13 +201,78 @@ def check_results_file(path, *, kind: str, config: Mapping, seed) -> set[str]:
             f"results (use another --out or the same options). Differing keys: "
             + "; ".join(diffs)
         )
-    with h5py.File(path, "r") as fh:
-        return set(fh[POINTS_GROUP].keys()) if POINTS_GROUP in fh else set()
+
+
+def _scan(path, *, kind=None, config=None, seed=None, load=True, identity=True):
+    """Read and check a results file: ``(meta, {key: StoredPoint or None}, {key: reason})``."""
+    import h5py
+
+    from esorma.io import _open_group, _read_metadata, _requires_digests, reading
+
+    path = Path(path)
+    what = "esorma sweep results file"
+    with reading(path, what), _open_group(path) as fh:
+        meta = _read_metadata(fh)
+        for key in ("kind", "config"):
+            if key not in meta:
+                raise FileFormatError(f"{path}: the results file lacks the attribute {key!r}")
+        if identity:
+            _check_identity(path, meta, kind=kind, config=config, seed=seed)
+        required = _requires_digests(meta.get("schema_version"), fh)
+        grp = fh.get(POINTS_GROUP)
+        if grp is not None and not isinstance(grp, h5py.Group):
+            raise FileFormatError(f"{path}: {POINTS_GROUP!r} is not a group")
+        try:
+            keys = [] if grp is None else list(grp.keys())
+        except Exception as exc:  # noqa: BLE001
+            raise FileFormatError(f"{path}: the list of finished points is damaged "
+                                  f"({type(exc).__name__}: {exc}); delete the file or choose "
+                                  "another one to start again") from None
+        points, damaged = {}, {}
+        for key in keys:
+            try:
+                points[key] = _read_point(grp[key], key, required, load)
+            except Exception as exc:  # noqa: BLE001 - any damage: the point is lost
+                reason = str(exc) if isinstance(exc, FileFormatError) else \
+                    f"{type(exc).__name__}: {exc}"
+                damaged[key] = reason.replace(f"{path}: ", "")
+    return meta, points, damaged
+
+
+def _read_point(g, key, required, load):
+    """Check one point group (digests) and return its StoredPoint (None when not ``load``)."""
+    import h5py
+
+    from esorma.io import DIGEST_ATTR, _attr, check_digest
+
+    if not isinstance(g, h5py.Group):
+        raise FileFormatError(f"point {key!r} is not a group")
+    required = required or DIGEST_ATTR in g.attrs or (
+        "schema_version" in g.attrs and int(g.attrs["schema_version"]) >= 3)
+    _attr(g, "coords")
+    arrays = {}
+    for name in g.keys():
+        ds = g[name]
+        if not isinstance(ds, h5py.Dataset):
+            raise FileFormatError(f"point {key!r}: member {name!r} is not a dataset")
+        data = ds[()]
+        check_digest(ds, required=required, data=data)
+        arrays[name] = data
+    check_digest(g, required=required, with_name=True)
+    if not load:
+        return None
+    attrs = _read_point_attrs(g)
+    coords = attrs.pop("coords")
+    if not isinstance(coords, dict):
+        raise FileFormatError(f"point {key!r}: its coords are not a mapping")
+    return StoredPoint(key=key, coords=coords, arrays=arrays, attrs=attrs)
 
 
 def _read_point_attrs(group) -> dict:
     attrs = {}
     for k, v in group.attrs.items():
+        if k == "sha256":
+            continue
         if isinstance(v, bytes):
             v = v.decode()
         if isinstance(v, np.generic):
@@ -180,8 +286,25 @@ def _read_point_attrs(group) -> dict:
     return attrs
 
 
-def load_points(path) -> tuple[dict, dict[str, StoredPoint]]:
+def load_points(path, *, on_damage: str = "raise") -> tuple[dict, dict[str, StoredPoint]]:
     """Read a results file: ``(metadata, {key: StoredPoint})``.
+
+    Every point's datasets and attributes are checked against their checksums.
+
+    Parameters
+    ----------
+    path : path-like
+    on_damage : {"raise", "skip"}
+        What to do with damaged points: refuse the file (FileFormatError naming every damaged
+        point) or leave them out (:func:`inspect_results_file` names them).
+
+    Raises
+    ------
+    esorma.errors.FileFormatError
+        The file is not an esorma sweep file, is damaged or truncated, or (``"raise"``) holds
+        damaged points.
+    FileNotFoundError
+        No such file.
 
     Examples
     --------
@@ -197,21 +320,14 @@ def load_points(path) -> tuple[dict, dict[str, StoredPoint]]:
     >>> meta["seed"], points["x=2"].attrs["seed"], points["x=2"].attrs["spawn_key"]
     (0, 0, (2,))
     """
-    import h5py
-
-    from esorma.io import read_metadata
-
-    meta = read_metadata(path)
-    out = {}
-    with h5py.File(path, "r") as fh:
-        grp = fh.get(POINTS_GROUP)
-        for key in ([] if grp is None else grp.keys()):
-            g = grp[key]
-            attrs = _read_point_attrs(g)
-            coords = attrs.pop("coords")
-            arrays = {k: ds[()] for k, ds in g.items()}
-            out[key] = StoredPoint(key=key, coords=coords, arrays=arrays, attrs=attrs)
-    return meta, out
+    if on_damage not in ("raise", "skip"):
+        raise ValueError(f"on_damage must be 'raise' or 'skip'; got {on_damage!r}")
+    meta, points, damaged = _scan(path, identity=False)
+    if damaged and on_damage == "raise":
+        raise FileFormatError(f"{path}: {len(damaged)} damaged point(s): " + "; ".join(
+            f"{k} ({v})" for k, v in sorted(damaged.items()))
+            + " (rerun the study to compute them again)")
+    return meta, points
 
 
 # --------------------------------------------------------------------------- writing
@@ -227,26 +343,32 @@ def _fsync(path) -> None:
 
 
 def _create_file(path: Path, *, kind, config, seed) -> None:
-    from esorma.io import atomic_h5
+    from esorma.io import atomic_h5, set_attr
 
-    with atomic_h5(path, kind=kind, config=config, seed=seed) as fh:
+    with atomic_h5(path, kind=kind, config=config, seed=seed,
+                   unsealed=(POINTS_GROUP,)) as fh:
         fh.create_group(POINTS_GROUP)
-        fh.attrs["storage"] = "one group per finished point; commit = copy, append, fsync, rename"
+        set_attr(fh, "storage",
+                 "one group per finished point; commit = copy, append, fsync, rename")
 
 
 def _write_point(group, point: GridPoint, output: PointOutput, *, kind="sweep",
                  config=None) -> None:
-    from esorma.io import write_metadata
+    from esorma.io import seal, set_attr, write_metadata
 
     g = group.create_group(point.key)
     write_metadata(g, kind=kind, config=config, seed=point.entropy)
-    g.attrs["coords"] = json.dumps(_normalise(point.coords))
-    g.attrs["spawn_key"] = json.dumps(list(point.spawn_key))
+    set_attr(g, "coords", json.dumps(_normalise(point.coords)))
+    set_attr(g, "spawn_key", json.dumps(list(point.spawn_key)))
     for name, value in output.arrays.items():
         arr = np.asarray(value)
-        g.create_dataset(name, data=arr, compression="gzip" if arr.size > 4096 else None)
+        chunked = arr.ndim >= 1 and arr.size > 0 and arr.dtype.kind in "biufc"
+        ds = g.create_dataset(name, data=arr, fletcher32=chunked,
+                              compression="gzip" if chunked and arr.size > 4096 else None)
+        seal(ds, data=arr)
     for name, value in output.attrs.items():
-        g.attrs[name] = value.item() if isinstance(value, np.generic) else value
+        set_attr(g, name, value.item() if isinstance(value, np.generic) else value)
+    seal(g, with_name=True)
 
 
 def _commit(path: Path, point: GridPoint, output: PointOutput, *, kind="sweep",
@@ -254,17 +376,54 @@ def _commit(path: Path, point: GridPoint, output: PointOutput, *, kind="sweep",
     """Add one point to ``path`` atomically (copy, append, fsync, rename)."""
     import h5py
 
-    from esorma.io import atomic_write
+    from esorma.io import HDF5_LIBVER, atomic_write
 
     with atomic_write(path) as tmp:
         shutil.copyfile(path, tmp)
-        with h5py.File(tmp, "a") as fh:
+        with h5py.File(tmp, "a", libver=HDF5_LIBVER) as fh:
             grp = fh.require_group(POINTS_GROUP)
             if point.key in grp:  # already there (cannot happen under the lock); keep it
                 return
             _write_point(grp, point, output, kind=kind, config=config)
         _fsync(tmp)
     _fsync(path.parent)
+
+
+def drop_points(path, keys, *, reasons: Mapping | None = None) -> list[str]:
+    """Rewrite ``path`` atomically without the points ``keys`` (damaged ones); keep the rest.
+
+    The root and every other point are copied unchanged (attributes, datasets and their
+    checksums). Call it only while holding the file's lock (:func:`esorma.sweeps.run_sweep`
+    does). Returns the keys removed. With ``reasons`` (key -> what is wrong) a
+    :class:`DamagedPointsWarning` names each dropped point.
+    """
+    import h5py
+
+    from esorma.io import HDF5_LIBVER, atomic_write, seal
+
+    path = Path(path)
+    drop = set(keys)
+    if not drop:
+        return []
+    with atomic_write(path) as tmp:
+        with h5py.File(path, "r") as src, h5py.File(tmp, "w", libver=HDF5_LIBVER) as dst:
+            for name in src.attrs.keys():
+                dst.attrs.create(name, src.attrs[name], dtype=src.attrs.get_id(name).dtype)
+            out = dst.create_group(POINTS_GROUP)
+            grp = src[POINTS_GROUP]
+            for key in grp.keys():
+                if key not in drop:
+                    src.copy(grp[key], out, name=key)
+            if "sha256" in dst.attrs:
+                seal(dst)  # the same attributes and members: the same digest
+        _fsync(tmp)
+    _fsync(path.parent)
+    if reasons is not None:
+        warnings.warn(
+            f"results file {str(path)!r}: {len(drop)} damaged point(s) dropped and computed "
+            "again: " + "; ".join(f"{k} ({reasons.get(k, 'damaged')})" for k in sorted(drop)),
+            DamagedPointsWarning, stacklevel=3)
+    return sorted(drop)
 
 
 def _as_output(value) -> PointOutput:

@@ -6,6 +6,8 @@ Python and iterated from every state until it repeats.
 
 import numba
 import numpy as np
+
+from esorma.io import read_attrs
 import pytest
 
 from esorma import Hopfield
@@ -248,7 +250,7 @@ def test_save_and_load_round_trip(tmp_path, roundtrip):
     roundtrip(res)
     p = save_result(tmp_path / "b.h5", res, kind="attractors", config={"N": 10}, seed=1)
     with h5py.File(p) as fh:
-        assert fh["result/basin_sizes"].attrs["unit"] == "states"
+        assert read_attrs(fh["result/basin_sizes"])["unit"] == "states"
     back = load_result(p)
     assert np.array_equal(back.basin_sizes, res.basin_sizes)
     assert np.array_equal(back.successors, res.successors)

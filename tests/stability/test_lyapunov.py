@@ -1,6 +1,8 @@
 """Lyapunov spectra of rate networks and the SCS transition (esorma.stability.lyapunov)."""
 
 import numpy as np
+
+from esorma.io import read_attrs
 import pytest
 
 from esorma.stability import DivergenceError, LyapunovSpectrum, lyapunov_spectrum, max_lyapunov
@@ -178,4 +180,4 @@ def test_lyapunov_spectrum_round_trip(roundtrip, tmp_path):
     # The exponents carry their unit in the file.
     path = save_result(tmp_path / "l.h5", res)
     with h5py.File(path) as f:
-        assert f["result/exponents"].attrs["unit"] == "1/time"
+        assert read_attrs(f["result/exponents"])["unit"] == "1/time"

@@ -45,7 +45,7 @@ def test_file_layout_and_resume_skips_finished_points(tmp_path):
     assert (rep.n_computed, rep.n_skipped) == (2, 0)
     with h5py.File(path, "r") as fh:
         assert sorted(fh["points"]) == ["x=1", "x=2"]
-        assert fh["points/x=1"].attrs["spawn_key"] == "[1]"
+        assert fh["points/x=1"].attrs["spawn_key"] == b"[1]"  # fixed-length UTF-8 text
     rep = run_sweep(f, pts, path=path, kind="demo", config={"a": 1}, seed=9, progress=False)
     assert (rep.n_computed, rep.n_skipped) == (2, 2)
     assert calls == ["x=1", "x=2", "x=3", "x=4"]  # finished points were never recomputed
@@ -180,7 +180,7 @@ def test_root_and_points_record_config_integer_seed_and_versions(tmp_path):
         for group in (fh, fh["points/N=10,T=0.5"]):
             attrs = group.attrs
             assert isinstance(attrs["seed"], np.integer) and int(attrs["seed"]) == seed
-            assert attrs["kind"] == "demo" and int(attrs["schema_version"]) >= 1
+            assert attrs["kind"] == b"demo" and int(attrs["schema_version"]) >= 1
             assert json.loads(attrs["config"]) == cfg
             assert "numpy" in json.loads(attrs["versions"])
     meta, stored = load_points(path)
@@ -210,8 +210,11 @@ def test_points_of_the_former_layout_still_load_and_resume(tmp_path):
               progress=False)
     with h5py.File(path, "a") as fh:
         g = fh["points/x=1"]
-        for name in ("schema_version", "kind", "config", "seed", "created"):
+        for name in ("schema_version", "kind", "config", "seed", "created", "sha256"):
             del g.attrs[name]
+        del g["values"].attrs["sha256"]  # no checksums before schema version 3
+        del fh.attrs["sha256"]
+        fh.attrs["schema_version"] = 2
         g.attrs["seed_entropy"] = json.dumps(5)
     rep = run_sweep(_example_point, pts, path=path, kind="demo", config={}, seed=5,
                     progress=False)
