@@ -10,6 +10,9 @@ extracts graphs (:mod:`~esorma.bridge.graph`), exact unit formulas
 (:mod:`~esorma.bridge.formula`), decision diagrams (:mod:`~esorma.bridge.bdd`) and
 network-level formulas with fidelity reports (:mod:`~esorma.bridge.network`).
 :func:`bridge_study` runs the whole pipeline of ``esorma bridge`` (:mod:`~esorma.bridge.study`).
+:func:`power_iteration_study` trains a residual ``atan`` network by gradient ascent combined with
+power iteration to find an eigenfunction of ``f -> f o A + f o B``
+(:mod:`~esorma.bridge.power_iteration`).
 
 Examples
 --------
@@ -66,6 +69,22 @@ from esorma.bridge.study import (
     bridge_study,
     phase_sweep,
 )
+from esorma.bridge.power_iteration import (
+    CANDIDATES,
+    ORTHOGONAL_METHODS,
+    LinearSolutions,
+    Oscillation,
+    PowerIterationStudy,
+    ResidualNet,
+    correlation_objective,
+    detect_oscillation,
+    init_residual_net,
+    linear_part,
+    linear_solutions,
+    power_iteration_study,
+    random_orthogonal,
+    residual_net_vjp,
+)
 from esorma.bridge.tasks import (
     TASKS,
     BooleanTask,
@@ -105,4 +124,9 @@ __all__ = [
     "UnitBDD", "BDDTable", "QuantisationReport", "quantise_unit", "unit_to_bdd",
     "threshold_bdd_size_bound", "isop_cover", "NetworkFormula", "LayerFormulas", "FidelityReport",
     "network_formula", "network_table", "fidelity", "binarised_forward", "formula_agreement",
+    # the power-iteration network
+    "ResidualNet", "init_residual_net", "residual_net_vjp", "correlation_objective",
+    "ORTHOGONAL_METHODS", "random_orthogonal", "LinearSolutions", "linear_solutions",
+    "linear_part", "Oscillation", "detect_oscillation", "CANDIDATES", "PowerIterationStudy",
+    "power_iteration_study",
 ]

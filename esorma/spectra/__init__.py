@@ -18,6 +18,11 @@ statistics, and the studies behind ``esorma spectrum``.
   :func:`spectrum_study` (one ensemble, dense or tridiagonal), :func:`spectrum_gallery`
   (every ensemble, Tracy-Widom, spacing ratios, a large tridiagonal density) and
   :func:`edge_study` (largest-eigenvalue fluctuations and scaling).
+* Learned weights (:mod:`~esorma.spectra.weights`): :func:`weight_spectrum` (Marchenko-Pastur
+  bulk, outliers with the BBP prediction, stable and entropy rank, power-law tail),
+  :func:`bbp_outlier`, :func:`bbp_overlaps`, :func:`fit_power_law`, :func:`layer_similarity`
+  and the studies :func:`bbp_sweep` and :func:`training_weight_spectra` (along a training run of
+  :func:`esorma.bridge.train_mlp`; :mod:`~esorma.spectra.weight_studies`).
 
 Importing this package does no work: the names are loaded from their modules on first use.
 """
@@ -58,6 +63,16 @@ _MODULES = {
         "GALLERY", "GALLERY_MIN_N", "TRIDIAGONAL_MIN_N", "SturmSummary", "sturm_summary",
         "SpectrumStudy", "spectrum_study", "SpectrumGallery", "spectrum_gallery", "EdgeStudy",
         "edge_study",
+    ),
+    "weights": (
+        "NOISE_ESTIMATORS", "SVD_METHODS", "marchenko_pastur_for", "singular_value_edges",
+        "bbp_threshold", "bbp_outlier", "bbp_overlaps", "bbp_strength", "estimate_noise",
+        "stable_rank", "entropy_rank", "PowerLawFit", "fit_power_law", "WeightSpectrum",
+        "weight_spectrum", "subspace_overlap", "LayerSimilarity", "layer_similarity",
+    ),
+    "weight_studies": (
+        "BBPSweep", "bbp_sweep", "LayerTrajectory", "TrainingSpectra",
+        "training_weight_spectra",
     ),
 }
 _WHERE = {name: module for module, names in _MODULES.items() for name in names}
