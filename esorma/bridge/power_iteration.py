@@ -14,7 +14,7 @@ eigenvalue found is ``lambda = 1 / c``, the regression slope of ``y`` on ``N(x)`
 
 Exact solutions
 ---------------
-Linear functions are an invariant subspace of ``T f = f o A + f o B``: with ``f(x) = v . x``,
+Linear functions are an invariant subspace of ``T f = f o A + f o B``: with ``f(x) = v · x``,
 ``T f (x) = ((A^T + B^T) v) . x``, so every real eigenvector ``v`` of ``M = A^T + B^T`` gives a
 solution with ``lambda`` its eigenvalue (:func:`linear_solutions`). For a linear ``f = a . x``
 held fixed while the step is taken, the ascent direction is
@@ -66,7 +66,7 @@ ORTHOGONAL_METHODS = ("qr", "haar")
 @summarized
 @dataclass(frozen=True, eq=False)
 class ResidualNet:
-    """``N(x) = w_out . u_K + b_out`` with ``u_0 = atan(W_in x + b_in)`` and residual blocks
+    """``N(x) = w_out · u_K + b_out`` with ``u_0 = atan(W_in x + b_in)`` and residual blocks
     ``u_k = u_{k-1} + atan(W_k u_{k-1} + b_k)``, ``k = 1..K``.
 
     Attributes
@@ -293,7 +293,7 @@ def random_orthogonal(n: int, *, method: str = "qr", rng=None) -> np.ndarray:
 @summarized
 @dataclass(frozen=True)
 class LinearSolutions:
-    """The linear solutions ``f(x) = v . x`` of ``f = c (f o A + f o B)``: eigenpairs of ``M``.
+    """The linear solutions ``f(x) = v · x`` of ``f = c (f o A + f o B)``: eigenpairs of ``M``.
 
     Attributes
     ----------
@@ -367,7 +367,7 @@ def _unit_vectors(gen, n, h):
 
 
 def linear_part(values, X) -> tuple:
-    """Least-squares fit ``values ~ a . x + b``: returns ``(a, b, r2)``.
+    """Least-squares fit ``values ~ a · x + b``: returns ``(a, b, r2)``.
 
     ``r2`` is the fraction of the variance of ``values`` the linear part explains.
 
@@ -506,7 +506,7 @@ class PowerIterationStudy:
     eval_lambda, eval_rho2 : ndarray, shape (R,)
         The same on the fixed evaluation set of ``n_eval`` unit vectors.
     linear_coef : ndarray, shape (R, h)
-        Linear part ``a`` of the least-squares fit ``N(x) ~ a . x + b`` on the evaluation set.
+        Linear part ``a`` of the least-squares fit ``N(x) ~ a · x + b`` on the evaluation set.
     linear_fraction : ndarray, shape (R,)
         Fraction of the variance of ``N`` on the evaluation set that the linear part explains.
     alignment : ndarray, shape (R, 4)
