@@ -321,6 +321,13 @@ def draw_spectrum(study):
     return fig
 
 
+def _hebb_rank(gallery):
+    for sp in gallery.spectra:
+        if sp.ensemble == "hebb":
+            return int(round(float(sp.params["alpha"]) * sp.n))
+    return 0
+
+
 @styled
 def draw_gallery(gallery, *, title: str | None = None, ncols: int = 4):
     """The gallery page of a :class:`~esorma.spectra.SpectrumGallery`.
@@ -352,7 +359,12 @@ def draw_gallery(gallery, *, title: str | None = None, ncols: int = 4):
         ax.set_visible(False)
     if title is None:
         seed = "" if gallery.seed is None else f", seed {gallery.seed}"
-        title = f"random-matrix spectra and their laws (n = {gallery.n} per panel{seed})"
+        hebb_n = getattr(gallery, "hebb_n", None)
+        hebb = ("" if hebb_n is None or hebb_n == gallery.n
+                else f"; Hebb n = {hebb_n} for P = αn ≈ {_hebb_rank(gallery)} non-zero "
+                     f"eigenvalues")
+        title = (f"random-matrix spectra and their laws (n = {gallery.n} per panel"
+                 f"{hebb}{seed})")
     if title:
         fig.suptitle(title, fontsize=15)
     fig.tight_layout()
@@ -379,7 +391,8 @@ def draw_edge(edge, *, title: str | None = None):
     ax.axhline(mean1, color="C3", label=f"E[TW₁] = {mean1:.3f}")
     ax.axhspan(mean1 - sd, mean1 + sd, color="C3", alpha=0.15, label="± 1 s.d. of TW₁")
     for x, y, t in zip(n, z, edge.seconds_per_size):
-        ax.annotate(f"{t:.2g} s", (x, y), textcoords="offset points", xytext=(5, 4), fontsize=NOTE_SIZE)
+        ax.annotate(f"{t:.2g} s", (x, y), textcoords="offset points", xytext=(5, 4),
+                    fontsize=NOTE_SIZE)
     ax.set_xlabel("n (β-Hermite tridiagonal, β = 1)")
     ax.set_ylabel("standardised largest eigenvalue")
     ax.set_title("edge scaling up to large n (time per eigenvalue annotated)", fontsize=10)

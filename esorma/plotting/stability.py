@@ -39,8 +39,11 @@ def plot_lyapunov_vs_gain(gains, exponents, stderr=None, *, label=None, theory=T
     label : str, optional
         Legend entry (e.g. ``"N = 500"``).
     theory : bool, default True
-        Draw the zero line, the critical gain ``g_c = 1 / (1 + tau)`` (vertical line) and the
-        stable-origin prediction ``g (1 + tau) - 1`` for ``g < g_c`` (N -> infinity).
+        Draw the zero line, the critical gain ``g_c = 1 / (1 + tau)`` (vertical line), the
+        stable-origin prediction ``g (1 + tau) - 1`` for ``g < g_c`` and, for ``tau = 0``, the
+        dynamic mean-field ``lambda_max`` for ``g > g_c``
+        (:func:`esorma.stability.dmft_lyapunov`; N -> infinity). For ``tau != 0`` the legend
+        says that no DMFT curve is drawn (the SCS theory needs ``tau = 0``).
     tau : float, default 0
         Correlation of the elliptic ensemble the couplings came from (0: Ginibre, where
         ``g_c = 1`` and the prediction is ``g - 1``).
@@ -85,12 +88,32 @@ def plot_lyapunov_vs_gain(gains, exponents, stderr=None, *, label=None, theory=T
         hi = max(float(g.max()), gc) * 1.02
         ax.axvspan(gc, hi, color="C3", alpha=0.06, lw=0,
                    label="chaotic for N→∞: λ_max > 0 (SCS 1988)")
+        if float(g.max()) > gc:
+            _plot_dmft(ax, gc, hi, tau)
         ax._esorma_theory_drawn = True
     ax.set_xlabel("gain g")
     ax.set_ylabel("maximal Lyapunov exponent λ_max (per unit time)")
     ax.set_title(title or "Transition to chaos (Sompolinsky–Crisanti–Sommers 1988)")
     ax.legend(fontsize=8)
     return ax
+
+
+def _plot_dmft(ax, g_lo, g_hi, tau):
+    """The dynamic mean-field ``lambda_max(g)`` for ``g > g_c`` (Ginibre only)."""
+    if tau != 0.0:
+        # reciprocal couplings add a memory term to the mean-field equations: the SCS
+        # reduction (esorma.stability.dmft_lyapunov) does not apply
+        # a legend entry only (one NaN point: nothing drawn, no zero-length data)
+        ax.plot([np.nan], [np.nan], " ", label="no DMFT curve: the SCS theory holds for τ = 0 "
+                                                 "only")
+        return
+    from esorma.stability.dmft import dmft_lyapunov
+
+    g_hi = min(g_hi, 10.0)
+    # denser near g_c, where lambda_max ~ (g - 1)^2 / 2 bends
+    gg = g_lo + (g_hi - g_lo) * np.linspace(0.0, 1.0, 25) ** 1.5
+    res = dmft_lyapunov(gg)
+    ax.plot(res.gains, res.exponents, "-", color="C1", lw=1.5, label="DMFT (N → ∞)")
 
 
 def plot_jacobian_spectrum(eigenvalues, *, gain=None, tau=0.0, center=-1.0, ax=None,

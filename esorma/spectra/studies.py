@@ -19,6 +19,7 @@ Each study is one call that returns a frozen result (saved and loaded back with
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -410,6 +411,10 @@ class SpectrumGallery:
         The density of a large beta-Hermite matrix (``beta = 1``) from Sturm counts.
     seed : int or None
     seconds : float
+    hebb_n : int or None
+        Matrix size of the Hebb panel: ``max(n, ceil(hebb_nonzero / alpha))``, so that its
+        ``P = alpha n`` non-zero eigenvalues fill a histogram (None in files written before
+        it was recorded: the Hebb panel then has size ``n``).
     """
 
     n: int
@@ -425,6 +430,7 @@ class SpectrumGallery:
     density: TridiagonalDensity | None
     seed: int | None
     seconds: float
+    hebb_n: int | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "spectra", tuple(self.spectra))
@@ -441,7 +447,8 @@ class SpectrumGallery:
         """The key numbers (JSON-ready): what ``esorma spectrum --gallery --json`` prints."""
         panels = [s.summary() for s in self.spectra]
         worst = max(range(len(panels)), key=lambda i: panels[i]["fit"]["statistic"])
-        out = {"n": self.n, "seed": self.seed, "gallery": panels,
+        out = {"n": self.n, "hebb_n": self.hebb_n if self.hebb_n is not None else self.n,
+               "seed": self.seed, "gallery": panels,
                "worst_fit": {"index": worst, "ensemble": panels[worst]["ensemble"],
                              "statistic": panels[worst]["fit"]["statistic"]},
                "seconds": self.seconds}
@@ -486,13 +493,14 @@ class SpectrumGallery:
 
 
 def spectrum_gallery(n: int = 400, *, extras: bool = True, tw_samples: int = 200,
-                     tw_n: int = 400, tridiagonal_n: int = 10**6, rng=None) -> SpectrumGallery:
+                     tw_n: int = 400, tridiagonal_n: int = 10**6, hebb_nonzero: int = 250,
+                     rng=None) -> SpectrumGallery:
     """Sample every ensemble of :data:`GALLERY` at size ``n`` against its law, plus extras.
 
     Parameters
     ----------
     n : int
-        Matrix size of each panel (>= :data:`GALLERY_MIN_N`).
+        Matrix size of each panel (>= :data:`GALLERY_MIN_N`) but the Hebb one.
     extras : bool
         Also the largest-eigenvalue (Tracy-Widom) samples, the spacing ratios and the large
         tridiagonal density.
@@ -500,6 +508,10 @@ def spectrum_gallery(n: int = 400, *, extras: bool = True, tw_samples: int = 200
         How many largest eigenvalues, of beta-Hermite (``beta = 1``) matrices of which size.
     tridiagonal_n : int
         Size of the beta-Hermite matrix whose density is counted (10^6: about a second).
+    hebb_nonzero : int, default 250
+        The Hebb panel has ``P = round(alpha n)`` non-zero eigenvalues (the rest sit at
+        ``-alpha``): it gets its own size ``max(n, ceil(hebb_nonzero / alpha))`` (1812 for
+        ``alpha = 0.138``), recorded as ``hebb_n``. 0: size ``n`` like the others.
     rng : None, int or numpy.random.Generator
         Each panel and extra gets its own seed drawn from it.
 
@@ -509,9 +521,11 @@ def spectrum_gallery(n: int = 400, *, extras: bool = True, tw_samples: int = 200
 
     Examples
     --------
-    >>> g = spectrum_gallery(60, extras=False, rng=0)
+    >>> g = spectrum_gallery(60, extras=False, hebb_nonzero=0, rng=0)
     >>> len(g.spectra) == len(GALLERY), max(s.fit.statistic for s in g.spectra) < 0.25
     (True, True)
+    >>> g.hebb_n
+    60
     """
     from esorma.spectra.statistics import spacing_ratios
     from esorma.spectra.tridiagonal import beta_hermite, beta_hermite_density, largest_eigenvalue
@@ -526,9 +540,14 @@ def spectrum_gallery(n: int = 400, *, extras: bool = True, tw_samples: int = 200
     tw_samples = check_int(tw_samples, "tw_samples", minimum=1)
     tw_n = check_int(tw_n, "tw_n", minimum=2)
     tridiagonal_n = check_int(tridiagonal_n, "tridiagonal_n", minimum=2)
+    hebb_nonzero = check_int(hebb_nonzero, "hebb_nonzero", minimum=0)
+    hebb_n = n
+    for name, params in GALLERY:
+        if name == "hebb":
+            hebb_n = max(n, math.ceil(hebb_nonzero / params["alpha"]))
     seed = _seed_of(rng)
     seeds = spawn_seeds(as_rng(rng), len(GALLERY) + 4)
-    spectra = tuple(sample_spectrum(name, n, rng=int(s), **params)
+    spectra = tuple(sample_spectrum(name, hebb_n if name == "hebb" else n, rng=int(s), **params)
                     for (name, params), s in zip(GALLERY, seeds))
     lam = goe_r = poisson_r = density = None
     if extras:
@@ -541,7 +560,7 @@ def spectrum_gallery(n: int = 400, *, extras: bool = True, tw_samples: int = 200
         density = beta_hermite_density(tridiagonal_n, 1.0, bins=100, rng=int(seeds[-3]))
     return SpectrumGallery(n=n, spectra=spectra, largest_eigenvalues=lam, tw_n=tw_n, tw_beta=1,
                            goe_ratios=goe_r, poisson_ratios=poisson_r, density=density,
-                           seed=seed, seconds=time.perf_counter() - t0)
+                           seed=seed, seconds=time.perf_counter() - t0, hebb_n=hebb_n)
 
 
 # --------------------------------------------------------------------------- the edge

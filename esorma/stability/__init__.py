@@ -38,6 +38,7 @@ from esorma.stability.chaos import (
     origin_critical_gain,
     zero_crossing,
 )
+from esorma.stability.dmft import DMFTLyapunov, dmft_lyapunov
 from esorma.stability.maps import DivergenceError, MapLyapunovResult, block_stderr, map_lyapunov
 from esorma.stability.rate import (
     PHI_FUNCTIONS,
@@ -61,6 +62,8 @@ __all__ = [
     "chaos_study",
     "chaos_sweep",
     "classify_exponents",
+    "dmft_lyapunov",
+    "DMFTLyapunov",
     "DivergenceError",
     "FixedPoints",
     "LyapunovSpectrum",

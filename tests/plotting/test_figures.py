@@ -84,6 +84,25 @@ def test_chaos_figure_points_not_joined():
     assert "run time t" in fig.axes[0].get_title()
 
 
+def test_chaos_figure_draws_dmft_for_ginibre_only():
+    from esorma.plotting.stability import chaos_figure
+    from esorma.stability import chaos_study, dmft_lyapunov
+
+    study = chaos_study(40, [0.5, 2.0], t_max=20.0, t_transient=5.0, rng=0)
+    fig = _draw(lambda: chaos_figure(study))
+    (dmft,) = [ln for ln in fig.axes[0].get_lines() if ln.get_label() == "DMFT (N → ∞)"]
+    g, lam = dmft.get_data()
+    assert g.min() == pytest.approx(1.0) and g.max() > 2.0  # drawn for g > g_c only
+    np.testing.assert_allclose(lam, dmft_lyapunov(g).exponents)
+    assert lam[0] == pytest.approx(0.0, abs=1e-12) and np.all(lam[1:] > 0)
+    ell = chaos_study(40, [0.5, 2.0], ensemble="elliptic", tau=0.4, t_max=20.0,
+                      t_transient=5.0, rng=0)
+    fig = _draw(lambda: chaos_figure(ell))
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "DMFT (N → ∞)" not in labels
+    assert any(t.startswith("no DMFT curve") and "τ = 0" in t for t in labels)
+
+
 def test_boltzmann_figure_explains_end_of_theory():
     from esorma.plotting.thermo import boltzmann_figure
     from esorma.thermo import boltzmann_study
@@ -105,6 +124,7 @@ def test_spectra_gallery_page():
     labels = " ".join(ax.get_xlabel() for ax in fig.axes)
     assert "r~" not in labels and "r̃" in labels
     assert min(t.get_fontsize() for ax in fig.axes for t in ax.get_xticklabels()) >= 8
+    assert "Hebb n = 1812" in fig._suptitle.get_text()
 
 
 def test_bridge_figure_without_cut_formulas():

@@ -5,6 +5,8 @@ tolerances the command line was tested with before the studies moved into the li
 the Sturm-count summaries against all eigenvalues of the same matrix.
 """
 
+import math
+
 import numpy as np
 import pytest
 
@@ -179,6 +181,22 @@ def test_gallery_report_matches_summary(small_gallery):
     for p, line in zip(s["gallery"], lines):
         assert line.startswith(p["ensemble"]) and line.endswith(f"{p['fit']['statistic']:.4f}")
     assert s["worst_fit"]["ensemble"] in lines[len(s["gallery"])]
+
+
+def test_gallery_hebb_panel_has_enough_nonzero_eigenvalues(small_gallery):
+    # rank P = round(alpha n): at n = 60 that is 8 eigenvalues; the panel gets its own size
+    alpha = dict(GALLERY)["hebb"]["alpha"]
+    (hebb,) = [s for s in small_gallery.spectra if s.ensemble == "hebb"]
+    assert small_gallery.hebb_n == hebb.n == math.ceil(250 / alpha) == 1812
+    p = round(alpha * hebb.n)
+    nonzero = np.sum(np.abs(hebb.eigenvalues + p / hebb.n) > 1e-8)  # the rest sit at -P/n
+    assert nonzero == p >= 250
+    assert small_gallery.summary()["hebb_n"] == 1812
+    assert all(s.n == 60 for s in small_gallery.spectra if s.ensemble != "hebb")
+    plain = spectrum_gallery(60, extras=False, hebb_nonzero=0, rng=1)
+    assert plain.hebb_n == 60 and all(s.n == 60 for s in plain.spectra)
+    with pytest.raises(ValueError, match="hebb_nonzero"):
+        spectrum_gallery(60, extras=False, hebb_nonzero=-1)
 
 
 def test_gallery_refuses_small_n():
