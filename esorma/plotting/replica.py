@@ -18,6 +18,8 @@ __all__ = [
     "draw_sk_rsb",
     "plot_hopfield_1rsb",
     "draw_hopfield_1rsb",
+    "plot_retrieval_line_1rsb",
+    "plot_1rsb_grid",
     "plot_phase_diagram",
     "plot_retrieval_overlap",
     "plot_sk",
@@ -301,22 +303,75 @@ def plot_hopfield_1rsb(line, capacity, ax=None):
     return ax
 
 
-def draw_hopfield_1rsb(line, capacity, spinodal):
-    """Two panels: ``m(α)`` (RS and 1RSB, :func:`plot_hopfield_1rsb`) and the retrieval line
-    ``T_M(α)`` near the capacity, RS (:func:`esorma.replica.spinodal_alpha`) and 1RSB
-    (``spinodal`` from :func:`esorma.replica.hopfield_1rsb_spinodal`), on one axes."""
+def plot_retrieval_line_1rsb(study, ax=None, *, inset: bool = True):
+    """The retrieval line ``T_M(α)`` over its whole range, RS and 1RSB, on one axes.
+
+    ``study`` is a :class:`esorma.replica.Hopfield1RSBStudy`. The two lines coincide above the
+    merge temperature (shaded, labelled); the inset zooms on ``α_c`` where they differ.
+    """
+    ax = _axes(ax)
+    Ts = np.asarray(study.temperatures)
+    one = np.asarray(study.is_1rsb, dtype=bool)
+    ax.plot(study.alpha_M_rs, Ts, "-", color="C3", label="RS  T_M(α)")
+    ax.plot(study.alpha_M_1rsb, Ts, "--", color="C0", lw=1.2,
+            label="1RSB  T_M(α) (= RS where merged)")
+    ax.plot(study.alpha_M_1rsb[one], Ts[one], "o", color="C0", ms=3, label="1RSB ≠ RS")
+    tm = study.merge_temperature
+    if np.isfinite(tm):
+        ax.axhspan(tm, 1.0, color="0.9", zorder=0)
+        ax.text(0.02, 0.62, f"T > {tm:.3f}: 1RSB = RS\n(q₁ = q₀ at the fold)",
+                transform=ax.transAxes, fontsize=8)
+    ax.set_xlim(0.0, 0.145)
+    ax.set_ylim(0.0, 1.0)
+    ax.set_xlabel("load α = P/N")
+    ax.set_ylabel("temperature T")
+    ax.set_title("retrieval line T_M(α): RS and one step of RSB")
+    ax.legend(fontsize=7, loc="lower left")
+    if inset:
+        sub = ax.inset_axes([0.56, 0.58, 0.4, 0.36])
+        sel = Ts <= max(0.04, 1.6 * (tm if np.isfinite(tm) else 0.025))
+        sub.plot(study.alpha_M_rs[sel], Ts[sel], "-", color="C3")
+        sub.plot(study.alpha_M_1rsb[sel], Ts[sel], "o--", color="C0", ms=2.5, lw=1)
+        if np.isfinite(tm):
+            sub.axhline(tm, color="0.5", lw=0.8, ls=":")
+        sub.tick_params(labelsize=6)
+        sub.set_title("near α_c", fontsize=7)
+    return ax
+
+
+def plot_1rsb_grid(grid, ax=None):
+    """``q_1 - q_0`` of the 1RSB retrieval state on its ``(α, T)`` grid (filled: 1RSB, open: RS,
+    cross: no retrieval) with the folds ``α_M(T)`` and the merge loads ``α_AT(T)``."""
+    ax = _axes(ax)
+    A, T = np.meshgrid(grid.alphas, grid.temperatures)
+    gap = np.where(grid.is_1rsb, grid.q1 - grid.q0, np.nan)
+    sc = ax.scatter(A[grid.is_1rsb], T[grid.is_1rsb], c=gap[grid.is_1rsb], cmap="viridis",
+                    s=30, label="1RSB (colour: q₁ - q₀)")
+    rs = grid.retrieval & ~grid.is_1rsb
+    ax.scatter(A[rs], T[rs], facecolors="none", edgecolors="C3", s=30, label="RS (merged)")
+    none = ~grid.retrieval
+    ax.scatter(A[none], T[none], marker="x", color="0.5", s=20, label="no retrieval")
+    ax.plot(grid.alpha_M, grid.temperatures, "-", color="C0", lw=1, label="α_M(T)")
+    ok = np.isfinite(grid.alpha_AT)
+    ax.plot(grid.alpha_AT[ok], grid.temperatures[ok], ":", color="k", lw=1,
+            label="1RSB merges with RS (α_AT)")
+    ax.figure.colorbar(sc, ax=ax, fraction=0.046)
+    ax.set_xlabel("load α = P/N")
+    ax.set_ylabel("temperature T")
+    ax.set_title("1RSB retrieval saddle point on an (α, T) grid")
+    ax.legend(fontsize=7, loc="upper left")
+    return ax
+
+
+def draw_hopfield_1rsb(study):
+    """Three panels for an :class:`esorma.replica.Hopfield1RSBStudy`: ``m(α)`` at ``T = 0``
+    (:func:`plot_hopfield_1rsb`), the retrieval line over its whole range
+    (:func:`plot_retrieval_line_1rsb`) and the ``(α, T)`` grid (:func:`plot_1rsb_grid`)."""
     import matplotlib.pyplot as plt
 
-    from esorma.replica import spinodal_alpha
-
-    fig, (ax, bx) = plt.subplots(1, 2, figsize=(11, 4.2))
-    plot_hopfield_1rsb(line, capacity, ax=ax)
-    Ts = np.asarray(spinodal.argument)
-    bx.plot(spinodal_alpha(Ts).value, Ts, "-", color="C3", label="RS  T_M(α)")
-    bx.plot(spinodal.value, Ts, "o-", color="C0", ms=3, label="1RSB  T_M(α)")
-    bx.set_xlabel("load α = P/N")
-    bx.set_ylabel("temperature T")
-    bx.set_title("retrieval line near α_c (1RSB merges with RS above ~0.025)")
-    bx.legend(fontsize=8)
+    fig, (ax, bx, cx) = plt.subplots(1, 3, figsize=(16, 4.6))
+    plot_hopfield_1rsb(study.overlap, study.capacity, ax=ax)
+    plot_retrieval_line_1rsb(study, ax=bx)
+    plot_1rsb_grid(study.grid, ax=cx)
     fig.tight_layout()
     return fig

@@ -65,12 +65,20 @@ from esorma.replica.parisi import (
 from esorma.replica.rsb import (
     Hopfield1RSB,
     Hopfield1RSBCapacity,
+    Hopfield1RSBGrid,
     hopfield_1rsb,
     hopfield_1rsb_capacity,
+    hopfield_1rsb_grid,
     hopfield_1rsb_overlap,
     hopfield_1rsb_spinodal,
 )
-from esorma.replica.rsb_study import SKRSBStudy, sk_ground_energies, sk_rsb_study
+from esorma.replica.rsb_study import (
+    Hopfield1RSBStudy,
+    SKRSBStudy,
+    hopfield_1rsb_study,
+    sk_ground_energies,
+    sk_rsb_study,
+)
 from esorma.replica.sk import SKSolution, at_field, at_line, sk_solve
 from esorma.replica.study import ReplicaStudy, replica_study
 
@@ -89,6 +97,8 @@ __all__ = [
     "ConvergenceWarning",
     "Hopfield1RSB",
     "Hopfield1RSBCapacity",
+    "Hopfield1RSBGrid",
+    "Hopfield1RSBStudy",
     "LineResult",
     "NoSolutionError",
     "PhaseDiagram",
@@ -109,8 +119,10 @@ __all__ = [
     "hebb_unstable_fraction",
     "hopfield_1rsb",
     "hopfield_1rsb_capacity",
+    "hopfield_1rsb_grid",
     "hopfield_1rsb_overlap",
     "hopfield_1rsb_spinodal",
+    "hopfield_1rsb_study",
     "phase_diagram",
     "pseudo_inverse_capacity",
     "parisi_ground_energy",

@@ -1,5 +1,8 @@
 r"""One step of replica-symmetry breaking in the Hopfield model (AGS with 1RSB) at ``T = 0``.
 
+(``T > 0``: the retrieval line ``α_M(T)`` and the ``(α, T)`` grid are in
+:mod:`esorma.replica.rsb_thermal`, re-exported here.)
+
 Within a block of Parisi size ``x`` the spin overlap is ``q_1`` and the noise parameter ``r_1``,
 between blocks ``q_0``, ``r_0``. At ``T = 0``: ``q_1 → 1`` with ``C_1 = β(1 - q_1)`` finite and
 ``x → 0`` with ``μ = βx`` finite. With ``D_1 = 1 - C_1`` and ``D_0 = D_1 - μ(1 - q_0)`` the
@@ -55,6 +58,8 @@ __all__ = [
     "hopfield_1rsb_capacity",
     "hopfield_1rsb_overlap",
     "hopfield_1rsb_spinodal",
+    "hopfield_1rsb_grid",
+    "Hopfield1RSBGrid",
 ]
 
 _LN = special.log_ndtr
@@ -67,9 +72,9 @@ def _legendre():
     return np.polynomial.legendre.leggauss(6)
 
 
-def _nodes(zs: float, w: float):
+def _nodes(zs: float, w: float, step: float = 0.25):
     gx, gw = _legendre()
-    edges = np.arange(-11.0, 11.0001, 0.25)
+    edges = np.arange(-11.0, 11.0001, step)
     w = max(w, 1e-6)
     fine = zs + w * np.arange(-16.0, 16.0001, 0.5)
     e = np.unique(np.concatenate([edges, fine[(fine > -11) & (fine < 11)]]))
@@ -346,169 +351,9 @@ def hopfield_1rsb_overlap(alphas) -> LineResult:
                        "1RSB retrieval branch at T = 0 (Brent in m along the branch)")
 
 
-# --------------------------------------------------------------------------- T > 0
-
-_GX, _GW = np.polynomial.legendre.leggauss(8)
-
-
-@functools.lru_cache(maxsize=1)
-def _w_nodes():
-    """Composite Gauss-Legendre nodes in ``w = y/T`` on ``[-18, 18]`` (the finite-T remainder)."""
-    e = np.arange(0.0, 18.0001, 0.5)
-    x = (0.5 * (e[1:, None] - e[:-1, None]) * _GX + 0.5 * (e[1:, None] + e[:-1, None])).ravel()
-    w = (0.5 * (e[1:, None] - e[:-1, None]) * _GW).ravel()
-    return np.concatenate([-x[::-1], x]), np.concatenate([w[::-1], w])
-
-
-def _parts_T(m, alpha, q0, C1, mu, T):
-    """Averages of the finite-T 1RSB equations (``q_1 = 1 - T C_1``, ``x = T μ``).
-
-    The inner average over ``z_1`` of ``(2cosh βy)^x (…)`` is split into its ``T = 0`` part
-    (``e^{μ|y|}``, in closed form) and a remainder localised within a few ``T`` of ``y = 0``,
-    integrated in ``w = y/T`` on fixed nodes; everything is relative to the closed-form part, so
-    nothing overflows.
-    """
-    W, WW = _w_nodes()
-    q1 = 1.0 - T * C1
-    x = T * mu
-    D1 = 1.0 - C1
-    D0 = D1 - mu * (q1 - q0)
-    r0 = q0 / D0 ** 2
-    r1 = r0 + (1.0 / D0 - 1.0 / D1) / mu
-    s0 = math.sqrt(alpha * r0)
-    s1 = math.sqrt(alpha * (r1 - r0))
-    z, w = _nodes(-m / s0, max(s1, T) / s0)
-    a = m + s0 * z
-    la = mu * a + _LN(a / s1 + mu * s1)
-    lb = -mu * a + _LN(-a / s1 + mu * s1)
-    lnz0 = 0.5 * mu * mu * s1 * s1 + np.logaddexp(la, lb)
-    sgn0 = np.tanh(0.5 * (la - lb))
-    phi0 = np.exp(-0.5 * (a / s1) ** 2) / (s1 * math.sqrt(2 * math.pi))
-    aby0 = mu * s1 * s1 + a * sgn0 + 2.0 * s1 * s1 * phi0 * np.exp(-lnz0)
-    y = T * W[None, :]
-    lg = (-0.5 * ((y - a[:, None]) / s1) ** 2 - math.log(s1 * math.sqrt(2 * math.pi))
-          + mu * np.abs(y) - lnz0[:, None] + math.log(T))
-    base = np.exp(lg) * WW[None, :]
-    aw = np.abs(W)[None, :]
-    e2 = np.exp(-2.0 * aw)
-    corr = np.expm1(x * np.log1p(e2))
-    fac = corr + 1.0
-    sech2 = 4.0 * e2 / (1.0 + e2) ** 2
-    zr = 1.0 + (base * corr).sum(1)
-    t_avg = (sgn0 + (base * (fac * np.tanh(W)[None, :] - np.sign(W)[None, :])).sum(1)) / zr
-    c_avg = (base * fac * sech2).sum(1) / zr / T
-    g_avg = (aby0 + (base * (fac * (T * aw + T * np.log1p(e2)) - T * aw)).sum(1)) / zr
-    psi = (lnz0 + np.log(zr)) / mu
-    return q1, D0, D1, r0, r1, w, t_avg, c_avg, psi, g_avg
-
-
-def _equations_T(m, alpha, q0, C1, mu, T) -> np.ndarray:
-    if T == 0.0:
-        return _equations(m, alpha, q0, C1, mu)
-    q1, D0, D1, r0, r1, w, t, c, psi, g = _parts_T(m, alpha, q0, C1, mu, T)
-    dfmu = (-alpha / (2 * mu * mu) * math.log(D0 / D1) - alpha / (2 * mu) * (q1 - q0) / D0
-            - 0.5 * alpha * q0 * (q1 - q0) / D0 ** 2 + 0.5 * alpha * (r1 * q1 - r0 * q0)
-            - w @ ((g - psi) / mu))
-    return np.array([m - w @ t, q0 - w @ (t * t), C1 - w @ c, dfmu])
-
-
-def _valid_T(alpha, q0, C1, mu, T) -> bool:
-    q1 = 1.0 - T * C1
-    return (alpha > 0 and 0 < q0 < q1 and 0 < C1 < 1 and mu > 0
-            and 1 - C1 - mu * (q1 - q0) > 0)
-
-
-def _solve_T(m, T, v):
-    def fun(p):
-        if not _valid_T(*p, T):
-            return np.full(4, 1e3)
-        return _equations_T(m, *p, T)
-
-    v, info, _ier, _msg = optimize.fsolve(fun, v, full_output=True, xtol=1e-13)
-    return v, float(np.max(np.abs(info["fvec"])))
-
-
-def hopfield_1rsb_spinodal(T) -> LineResult:
-    """``α_M(T)`` with one step of RSB: the largest load with a 1RSB retrieval solution.
-
-    For each temperature (increasing, from the ``T = 0`` fold) the fold ``max_m α(m; T)`` is
-    found by bounded Brent in ``m``, every solve warm-started from the previous temperature.
-    1RSB merges with RS (``q_1 - q_0 → 0``) at the retrieval state's AT temperature (~0.02 near
-    ``α_c``); from there on the RS value :func:`esorma.replica.spinodal_alpha` is returned, and
-    the method string says from which temperature.
-
-    Parameters
-    ----------
-    T : float or array_like
-        Temperatures in ``[0, 0.1]``.
-
-    Returns
-    -------
-    LineResult
-        ``name = "alpha_M_1RSB(T)"``.
-
-    Examples
-    --------
-    >>> line = hopfield_1rsb_spinodal([0.0, 0.01])  # doctest: +SKIP
-    >>> bool(line.value[1] > line.value[0]), line.converged  # doctest: +SKIP
-    (True, True)
-    """
-    from esorma.replica.phase import spinodal_alpha
-
-    Ts = check_array(T, "T", minimum=0.0)
-    if np.any(Ts > 0.1):
-        raise ValueError(f"T must be in [0, 0.1] (1RSB differs from RS only at low T); "
-                         f"got max {Ts.max():g}")
-    order = np.argsort(Ts)
-    cap = hopfield_1rsb_capacity()
-    m_prev = cap.m
-    known = {cap.m: np.array([cap.alpha_c, cap.q0, cap.C1, cap.mu])}
-    out = np.empty_like(Ts)
-    res = np.empty_like(Ts)
-    merged_at = None
-    t_prev = 0.0
-    for idx in order:
-        t = float(Ts[idx])
-        if merged_at is None and t > 0.0:
-            # march in T from the previous temperature at fixed m, then locate the fold
-            steps = max(1, int(math.ceil((t - t_prev) / 0.002)))
-            v = known[m_prev]
-            ok = True
-            for tt in np.linspace(t_prev, t, steps + 1)[1:]:
-                v, r = _solve_T(m_prev, float(tt), v)
-                q1 = 1 - tt * v[2]
-                if r > 1e-10 or q1 - v[1] < 1e-6:
-                    ok = False
-                    break
-            if ok:
-                cache = {m_prev: v}
-
-                def alpha_of(mm, t=t, cache=cache):
-                    near = min(cache, key=lambda k: abs(k - mm))
-                    vv, r = _solve_T(mm, t, cache[near])
-                    if r > 1e-10 or (1 - t * vv[2]) - vv[1] < 1e-6:
-                        return 0.0
-                    cache[mm] = vv
-                    return vv[0]
-
-                fit = optimize.minimize_scalar(lambda mm: -alpha_of(mm), method="bounded",
-                                               bounds=(m_prev - 0.01, m_prev + 0.01),
-                                               options={"xatol": 1e-6})
-                m_prev = float(fit.x)
-                v = cache[min(cache, key=lambda k: abs(k - m_prev))]
-                v, r = _solve_T(m_prev, t, v)
-                if r <= 1e-10 and (1 - t * v[2]) - v[1] >= 1e-6:
-                    known = {m_prev: v}
-                    out[idx], res[idx], t_prev = v[0], r, t
-                    continue
-            merged_at = t
-        if t == 0.0:
-            out[idx], res[idx] = cap.alpha_c, cap.residual
-            continue
-        rs = spinodal_alpha(t)
-        out[idx], res[idx] = rs.value, rs.residual
-    method = ("fold of the 1RSB retrieval branch (bounded Brent in m, Newton in (alpha, q0, C1, "
-              "mu), continuation in T)")
-    if merged_at is not None:
-        method += f"; RS spinodal from T = {merged_at:g} on (1RSB merged with RS)"
-    return line_result("alpha_M_1RSB(T)", T, Ts, out, res, method, tolerance=1e-6)
+# The T > 0 part lives in esorma.replica.rsb_thermal (module size); re-exported here.
+from esorma.replica.rsb_thermal import (  # noqa: E402
+    Hopfield1RSBGrid,
+    hopfield_1rsb_grid,
+    hopfield_1rsb_spinodal,
+)

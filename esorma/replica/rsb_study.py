@@ -17,9 +17,13 @@ import numpy as np
 
 from esorma._results import summarized
 from esorma._validation import as_rng, check_int
+from esorma.replica._common import LineResult
 from esorma.replica.parisi import ParisiSolution, parisi_solve, sk_krsb
+from esorma.replica.rsb import Hopfield1RSBCapacity
+from esorma.replica.rsb_thermal import Hopfield1RSBGrid
 
-__all__ = ["SKRSBStudy", "sk_rsb_study", "sk_ground_energies"]
+__all__ = ["SKRSBStudy", "sk_rsb_study", "sk_ground_energies", "Hopfield1RSBStudy",
+           "hopfield_1rsb_study"]
 
 
 @summarized
@@ -158,5 +162,102 @@ def sk_rsb_study(*, k_max: int = 3, n_levels: int = 24, dy: float = 0.04,
         mean_energy=means, stderr=errs, n_instances=n_instances,
         extrapolated=float(coef[0]), extrapolated_error=float(math.sqrt(cov[0, 0])),
         slope=float(coef[1]), seed=None if seed is None else int(seed),
+        seconds=time.perf_counter() - t0,
+    )
+
+
+@summarized
+@dataclass(frozen=True)
+class Hopfield1RSBStudy:
+    """The Hopfield retrieval state with one step of RSB against RS, at ``T = 0`` and ``T > 0``.
+
+    Attributes
+    ----------
+    capacity : Hopfield1RSBCapacity
+        ``α_c^{1RSB} = 0.138186`` (RS 0.1379056).
+    overlap : LineResult
+        The 1RSB ``m(α)`` at ``T = 0``.
+    grid : Hopfield1RSBGrid
+        The 1RSB saddle point ``(m, q_0, q_1, x)`` on a grid of ``(α, T)`` near ``α_c``, with the
+        1RSB folds ``α_M(T)`` at its temperatures.
+    temperatures : numpy.ndarray
+        ``T`` of the retrieval line over its whole range ``[0, 1)`` (the grid temperatures and
+        a coarse grid above).
+    alpha_M_rs, alpha_M_1rsb : numpy.ndarray
+        ``α_M(T)`` with RS and with 1RSB (equal where ``is_1rsb`` is False: merged).
+    is_1rsb : numpy.ndarray of bool
+        1RSB distinct from RS at the fold.
+    merge_temperature : float
+        Where 1RSB merges with RS on the retrieval line (see :class:`Hopfield1RSBGrid`; if the
+        grid does not bracket it, the folds are followed up to ``T = 0.04`` to find it). Above
+        the grid's largest temperature the 1RSB line is the RS one (``is_1rsb`` False).
+    seconds : float
+    """
+
+    capacity: Hopfield1RSBCapacity
+    overlap: LineResult
+    grid: Hopfield1RSBGrid
+    temperatures: np.ndarray
+    alpha_M_rs: np.ndarray
+    alpha_M_1rsb: np.ndarray
+    is_1rsb: np.ndarray
+    merge_temperature: float
+    seconds: float = field(metadata={"unit": "s"})
+
+
+def hopfield_1rsb_study(*, grid_alphas=(0.128, 0.131, 0.134, 0.136, 0.137, 0.1375, 0.138,
+                                        0.1381),
+                        grid_temperatures=(0.0, 0.005, 0.01, 0.015, 0.02, 0.025),
+                        n_alpha: int = 10, n_temperatures: int = 30) -> Hopfield1RSBStudy:
+    """RS against 1RSB for the Hopfield retrieval state: ``m(α)`` at ``T = 0``, the saddle point
+    on an ``(α, T)`` grid and the retrieval line ``T_M(α)`` over its whole range.
+
+    Parameters
+    ----------
+    grid_alphas, grid_temperatures : sequence of float
+        The grid of :func:`esorma.replica.hopfield_1rsb_grid` (temperatures <= 1); its folds are
+        the 1RSB points of the retrieval line.
+    n_alpha : int
+        Loads of the ``T = 0`` overlap line on ``[0.127, α_c^{1RSB}]``.
+    n_temperatures : int
+        Temperatures of the RS retrieval line on ``(max grid T, 1)``.
+
+    Returns
+    -------
+    Hopfield1RSBStudy
+
+    Notes
+    -----
+    Cost ~10 s on 2 idle cores with the defaults (most of it the grid at ``T > 0``).
+    """
+    from esorma.replica.phase import spinodal_alpha
+    from esorma.replica.rsb import hopfield_1rsb_capacity, hopfield_1rsb_overlap
+    from esorma.replica.rsb_thermal import hopfield_1rsb_grid
+
+    n_alpha = check_int(n_alpha, "n_alpha", minimum=2)
+    n_temperatures = check_int(n_temperatures, "n_temperatures", minimum=2)
+    t0 = time.perf_counter()
+    cap = hopfield_1rsb_capacity()
+    line = hopfield_1rsb_overlap(np.linspace(0.127, cap.alpha_c, n_alpha))
+    grid = hopfield_1rsb_grid(grid_alphas, grid_temperatures)
+    merge = grid.merge_temperature
+    if not np.isfinite(merge):  # not bracketed by the grid: follow the folds up to T = 0.04
+        from esorma.replica.rsb_thermal import _fold_history
+
+        probe = np.union1d(np.asarray(grid.temperatures, dtype=float),
+                           np.round(np.arange(0.0, 0.0401, 0.005), 4))
+        merge = _fold_history(probe)["merge"]
+    gt = np.asarray(grid.temperatures, dtype=float)
+    above = np.linspace(float(gt.max()), 1.0, n_temperatures + 2)[1:-1]
+    Ts = np.concatenate([gt, above])
+    order = np.argsort(Ts, kind="stable")
+    Ts = Ts[order]
+    rs = np.asarray(spinodal_alpha(Ts).value, dtype=float)
+    one = np.concatenate([grid.alpha_M, np.full(above.size, np.nan)])[order]
+    is1 = np.concatenate([grid.alpha_M_is_1rsb, np.zeros(above.size, dtype=bool)])[order]
+    one = np.where(is1, one, rs)
+    return Hopfield1RSBStudy(
+        capacity=cap, overlap=line, grid=grid, temperatures=Ts, alpha_M_rs=rs,
+        alpha_M_1rsb=one, is_1rsb=is1, merge_temperature=float(merge),
         seconds=time.perf_counter() - t0,
     )

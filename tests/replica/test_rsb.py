@@ -93,7 +93,7 @@ def test_energy_helper_consistent():
 
 def test_finite_t_equations_tend_to_the_t0_ones():
     """The T > 0 equations (x = T mu, q1 = 1 - T C1) at T -> 0 agree with the T = 0 solution."""
-    from esorma.replica.rsb import _equations_T
+    from esorma.replica.rsb_thermal import _equations_T
 
     cap = hopfield_1rsb_capacity()
     p = (cap.m, cap.alpha_c, cap.q0, cap.C1, cap.mu)
@@ -102,14 +102,53 @@ def test_finite_t_equations_tend_to_the_t0_ones():
     assert r6 < 1e-5 and r3 > 10 * r6  # residual O(T): continuous limit
 
 
-@pytest.mark.slow
-def test_1rsb_retrieval_line_lies_beyond_rs_and_merges():
+def test_1rsb_retrieval_line_at_low_temperature_lies_beyond_rs():
     from esorma.replica import hopfield_1rsb_spinodal, spinodal_alpha
 
-    Ts = np.array([0.0, 0.01, 0.03])
+    Ts = np.array([0.0, 0.01])
     line = hopfield_1rsb_spinodal(Ts)
     rs = spinodal_alpha(Ts).value
     assert line.value[0] == pytest.approx(0.138186, abs=2e-6)
-    assert line.value[1] > rs[1] + 1e-5  # RSB extends retrieval at low T
-    assert line.value[2] == pytest.approx(rs[2], abs=1e-12)  # merged with RS above ~0.025
-    assert "RS spinodal from T" in line.method
+    # RSB extends retrieval at low T (and alpha_M^1RSB rises slightly with T: 0.1381968)
+    assert line.value[1] > rs[1] + 5e-5 and line.value[1] > line.value[0]
+    assert line.converged and "RS spinodal" not in line.method
+
+
+def test_1rsb_grid_is_a_saddle_point_and_merges_with_rs_below_the_at_load():
+    """T = 0.01: 1RSB at 0.134 and 0.1381 (q1 > q0, x in (0, 1)); at 0.125, below the load
+    where q1 - q0 -> 0 along the branch (~0.1308), the RS (AGS) solution is returned."""
+    from esorma.replica import ags_solve
+    from esorma.replica.rsb import Hopfield1RSBGrid, hopfield_1rsb_grid
+    from esorma.replica.rsb_thermal import _equations_T
+
+    g = hopfield_1rsb_grid([0.125, 0.134, 0.1381, 0.139], [0.01])
+    assert isinstance(g, Hopfield1RSBGrid) and g.converged
+    np.testing.assert_array_equal(g.is_1rsb[0], [False, True, True, False])
+    np.testing.assert_array_equal(g.retrieval[0], [True, True, True, False])
+    assert 0.130 < g.alpha_AT[0] < 0.1315
+    for j in (1, 2):
+        assert g.q1[0, j] > g.q0[0, j] and 0 < g.x[0, j] < 1
+        C1, mu = (1 - g.q1[0, j]) / 0.01, g.x[0, j] / 0.01
+        res = _equations_T(g.m[0, j], g.alphas[j], g.q0[0, j], C1, mu, 0.01)
+        assert np.max(np.abs(res)) < 1e-9
+    assert g.m[0, 1] > ags_solve(0.134, 0.01).m  # RSB raises m slightly (0.1381 > alpha_M^RS)
+    rs = ags_solve(0.125, 0.01)
+    assert g.m[0, 0] == rs.m and g.q0[0, 0] == g.q1[0, 0] == rs.q
+    assert g.alpha_M[0] == pytest.approx(0.1381968, abs=2e-6) and g.alpha_M_is_1rsb[0]
+
+
+@pytest.mark.slow
+def test_1rsb_study_line_merges_with_rs(roundtrip):
+    """The whole retrieval line: 1RSB beyond RS below the merge temperature, equal above."""
+    from esorma.replica.rsb_study import Hopfield1RSBStudy, hopfield_1rsb_study
+
+    s = hopfield_1rsb_study()
+    one = s.is_1rsb
+    assert one[s.temperatures == 0.0].all() and not one[s.temperatures > 0.03].any()
+    assert np.all(s.alpha_M_1rsb[one] > s.alpha_M_rs[one])
+    np.testing.assert_array_equal(s.alpha_M_1rsb[~one], s.alpha_M_rs[~one])
+    assert 0.019 < s.merge_temperature < 0.03
+    assert s.alpha_M_rs[-1] < 0.01 and s.temperatures[-1] > 0.95  # the whole range
+    back = roundtrip(s)
+    assert isinstance(back, Hopfield1RSBStudy)
+    np.testing.assert_array_equal(back.grid.is_1rsb, s.grid.is_1rsb)
