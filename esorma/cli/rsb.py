@@ -1,11 +1,15 @@
-"""``esorma rsb``: the SK ground-state energy beyond replica symmetry (kRSB, Parisi, exact N).
+"""``esorma rsb``: replica-symmetry breaking: the SK ground-state energy (kRSB, Parisi, exact N)
+or, with ``--hopfield``, the Hopfield retrieval state with one step of RSB.
 
-Parses the flags, calls :func:`esorma.replica.sk_rsb_study`, and ends with
+Parses the flags, calls :func:`esorma.replica.sk_rsb_study` (or
+:func:`esorma.replica.rsb_study.hopfield_1rsb_study`), and ends with
 :func:`esorma.cli._common.finish` (``--out`` result, ``--figure`` drawn by
-:func:`esorma.plotting.replica.draw_sk_rsb`, ``--json``).
+:func:`esorma.plotting.replica.draw_sk_rsb` / ``draw_hopfield_1rsb``, ``--json``).
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 NAME = "rsb"
 HELP = "SK ground-state energy: RS, k-step RSB, Parisi's full RSB and exact small-N values"
@@ -21,12 +25,18 @@ The error estimate is |u_n - u_{n/2}| between n and n/2 levels of the q grid.
 Beside them: exact ground-state energies of random SK instances (couplings N(0, 1/N)) found
 by exhaustive fixed-point enumeration, averaged over instances and extrapolated in N^(-2/3).
 Nothing is written unless asked: --out FILE.h5 saves the result, --figure FILE.png draws the
-energies against N^(-2/3) and Parisi's order function."""
+energies against N^(-2/3) and Parisi's order function.
+
+--hopfield: the Hopfield retrieval state with one step of RSB instead: the T = 0 capacity
+(0.138186 against RS 0.1379056), the saddle point (m, q0, q1, x) on an (alpha, T) grid near
+alpha_c, and the retrieval line T_M(alpha) over its whole range with RS (the two coincide above
+the merge temperature ~0.02; ~15 s)."""
 EXAMPLES = [
     "esorma rsb",
     "esorma rsb --k-max 2 --levels 12 --sizes 8 12 16 --instances 50 --json",
     "esorma rsb --k-max 3 --levels 24 --sizes 12 16 20 24 28 --instances 400 "
     "--figure rsb.png --out rsb.h5",
+    "esorma rsb --hopfield --figure hopfield_1rsb.png",
 ]
 ORDER = 75
 
@@ -45,6 +55,15 @@ def add_arguments(parser):
                                           "(default 8 12 16 20; 2^N cost, N <= 48)")
     parser.add_argument("--instances", type=int, default=100,
                         help="random instances per size (default 100)")
+    parser.add_argument("--hopfield", action="store_true",
+                        help="the Hopfield retrieval state with 1RSB instead of SK "
+                             "(the SK flags are then ignored)")
+    parser.add_argument("--grid-alphas", dest="grid_alphas", type=float, nargs="+",
+                        default=[0.128, 0.131, 0.134, 0.136, 0.137, 0.1375, 0.138, 0.1381],
+                        metavar="A", help="--hopfield: loads of the (alpha, T) grid")
+    parser.add_argument("--grid-temperatures", dest="grid_temperatures", type=float,
+                        nargs="+", default=[0.0, 0.005, 0.01, 0.015, 0.02, 0.025],
+                        metavar="T", help="--hopfield: temperatures of the grid (<= 1)")
     add_outputs(parser, figure=True, seed=0,
                 figure_help="draw energies against N^(-2/3) and Parisi's x(q) "
                             "(.png, .pdf or .svg)")
@@ -81,11 +100,56 @@ def _summary(study) -> dict:
     }
 
 
+def _hopfield_text(study) -> list[str]:
+    g, cap = study.grid, study.capacity
+    lines = [f"T = 0 capacity: RS {cap.rs_alpha_c:.7f}, 1RSB {cap.alpha_c:.7f} (m = {cap.m:.5f})",
+             f"{'T':>8} {'alpha_M RS':>12} {'alpha_M 1RSB':>13} {'1RSB merges below':>18}"]
+    for i, t in enumerate(g.temperatures):
+        rs = float(study.alpha_M_rs[np.searchsorted(study.temperatures, t)])
+        lines.append(f"{t:>8.4f} {rs:>12.7f} {g.alpha_M[i]:>13.7f}"
+                     f"{'' if g.alpha_M_is_1rsb[i] else ' (= RS)'}"
+                     + (f" {g.alpha_AT[i]:>12.5f}" if np.isfinite(g.alpha_AT[i]) else ""))
+    lines.append(f"1RSB and RS coincide on the retrieval line above T ~ "
+                 f"{study.merge_temperature:.4f} ({study.seconds:.1f} s)")
+    return lines
+
+
+def _run_hopfield(args) -> int:
+    from esorma._validation import check_real
+    from esorma.cli._common import finish, progress
+    from esorma.plotting.replica import draw_hopfield_1rsb
+    from esorma.replica.rsb_study import hopfield_1rsb_study
+
+    alphas = [check_real(a, "--grid-alphas", minimum=0.0, maximum=0.14, strict_min=True)
+              for a in args.grid_alphas]
+    temps = [check_real(t, "--grid-temperatures", minimum=0.0, maximum=1.0)
+             for t in args.grid_temperatures]
+    say = progress(args)
+    say(f"esorma rsb --hopfield: grid {len(alphas)} loads x {len(temps)} temperatures")
+    study = hopfield_1rsb_study(grid_alphas=alphas, grid_temperatures=temps)
+    g = study.grid
+    summary = {
+        "alpha_c_rs": round(study.capacity.rs_alpha_c, 9),
+        "alpha_c_1rsb": round(study.capacity.alpha_c, 9),
+        "temperatures": [float(t) for t in g.temperatures],
+        "alpha_M_1rsb": [round(float(a), 9) for a in g.alpha_M],
+        "alpha_M_is_1rsb": [bool(k) for k in g.alpha_M_is_1rsb],
+        "merge_temperature": round(float(study.merge_temperature), 5),
+        "seconds": round(study.seconds, 2),
+    }
+    return finish(args, study, summary=summary, text=_hopfield_text(study),
+                  draw=draw_hopfield_1rsb, config={"grid_alphas": alphas,
+                                                   "grid_temperatures": temps})
+
+
 def run(args) -> int:
     from esorma._validation import check_int, check_real
     from esorma.cli._common import finish, progress
     from esorma.plotting.replica import draw_sk_rsb
     from esorma.replica import sk_rsb_study
+
+    if args.hopfield:
+        return _run_hopfield(args)
 
     k_max = check_int(args.k_max, "--k-max", minimum=1, maximum=8)
     levels = check_int(args.levels, "--levels", minimum=2, maximum=200)
@@ -107,11 +171,13 @@ def run(args) -> int:
 
 
 def tour(ctx) -> None:
-    """RS, 1RSB, Parisi (6 levels) and exact N = 8..14 SK ground states (~4 s)."""
+    """RS, 1RSB, Parisi (6 levels) and exact N = 8..14 SK ground states, and the Hopfield 1RSB
+    retrieval line on a 2 x 3 grid (~8 s)."""
     from esorma.io import save_result
     from esorma.plotting import save_figure
-    from esorma.plotting.replica import draw_sk_rsb
+    from esorma.plotting.replica import draw_hopfield_1rsb, draw_sk_rsb
     from esorma.replica import sk_rsb_study
+    from esorma.replica.rsb_study import hopfield_1rsb_study
 
     config = {"k_max": 1, "levels": 6, "dy": 0.04, "sizes": [8, 10, 12, 14],
               "instances": 30}
@@ -121,4 +187,11 @@ def tour(ctx) -> None:
     save_figure(draw_sk_rsb(study), ctx.path("sk_rsb.png"))
     for line in _text(study):
         ctx.log(line)
-    ctx.record(**_summary(study))
+    hconf = {"grid_alphas": [0.134, 0.1381], "grid_temperatures": [0.0, 0.01, 0.03]}
+    hop = hopfield_1rsb_study(n_alpha=4, n_temperatures=10, **hconf)
+    save_result(ctx.path("hopfield_1rsb.h5"), hop, config=hconf)
+    save_figure(draw_hopfield_1rsb(hop), ctx.path("hopfield_1rsb.png"))
+    for line in _hopfield_text(hop):
+        ctx.log(line)
+    ctx.record(**_summary(study), hopfield_alpha_c_1rsb=round(hop.capacity.alpha_c, 9),
+               hopfield_merge_temperature=round(float(hop.merge_temperature), 5))
