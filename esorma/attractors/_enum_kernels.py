@@ -44,7 +44,6 @@ __all__ = [
     "dfs_many",
     "dfs_many_serial",
     "expand_frontier",
-    "knuth_estimate",
     "knuth_estimate_leaves",
     "decode_codes",
     "baseline_static_bb",
@@ -399,52 +398,11 @@ def expand_frontier(JT, aJT, J0, diag, t, tols, sym, nodes):
 
 
 @njit
-def knuth_estimate(JT, aJT, J0, diag, t, tols, sym, uniforms):
-    """Knuth's (1975) unbiased estimate of the number of nodes the search visits.
-
-    Each probe walks one random root-to-leaf path (child chosen with ``uniforms[p, level]``)
-    and scores ``1 + d_1 + d_1 d_2 + ...`` (products of the numbers of children met). Returns
-    the mean score over the probes. Cost O(n_probes N^2).
-    """
-    n_probes = uniforms.shape[0]
-    n = JT.shape[0]
-    sg = np.zeros(n, np.int8)
-    q = np.empty(n)
-    r = np.empty(n)
-    p = np.empty(n)
-    total = 0.0
-    for k in range(n_probes):
-        for i in range(n):
-            sg[i] = 0
-        init_fields(JT, aJT, J0, sg, q, r, p)
-        weight = 1.0
-        score = 1.0
-        for level in range(n):
-            st, v, x, nv = evaluate_node(q, r, p, sg, diag, t, tols)
-            if st != BRANCH:
-                break
-            if sym and level == 0:
-                x = 1
-                nv = 1
-            weight *= nv
-            score += weight
-            if nv == 2 and uniforms[k, level] < 0.5:
-                x = -x
-            sg[v] = x
-            fx = float(x)
-            for i in range(n):
-                q[i] += fx * JT[v, i]
-                r[i] -= aJT[v, i]
-                p[i] += fx * J0[v, i]
-        total += score
-    return total / n_probes
-
-
-@njit
 def knuth_estimate_leaves(JT, aJT, J0, diag, t, tols, sym, uniforms):
-    """Knuth's estimate of ``(visited nodes, fixed points, levels walked)`` of the search.
+    """Knuth's (1975) estimate of ``(visited nodes, fixed points, levels walked)`` of the search.
 
-    The same random root-to-leaf walks as :func:`knuth_estimate`; a walk that ends on a
+    Each probe walks one random root-to-leaf path, choosing a child uniformly where a node
+    has two (``uniforms``: the random numbers, drawn by the caller); a walk that ends on a
     complete assignment passing the final test scores its weight (the product of the numbers
     of children met) as fixed points, twice with ``sym`` (the flip is emitted too). Both are
     unbiased; on degenerate trees (J = 0, isolated or tied spins: every node has two children)

@@ -23,7 +23,7 @@ import numpy as np
 
 from esorma._results import summarized
 from esorma._validation import check_choice, check_couplings, check_int, check_real
-from esorma._validation import check_memory, check_thresholds, format_bytes
+from esorma._validation import check_memory, check_thresholds, format_bytes, format_seconds
 
 __all__ = [
     "FixedPoints",
@@ -369,7 +369,7 @@ def _check_cost(p: _Problem, max_seconds: float, max_fixed_points: int | None = 
         raise ValueError(
             f"this N = {p.n} network has about {fps:.3g} fixed points (estimated{tie_note}), "
             f"more than max_fixed_points = {max_fixed_points}; storing them would take about "
-            f"{format_bytes(_output_bytes(p, fps, nodes))} and {_fmt_seconds(total)}. "
+            f"{format_bytes(_output_bytes(p, fps, nodes))} and {format_seconds(total)}. "
             "Raise max_fixed_points to run it anyway, or use count_fixed_points / "
             "iter_fixed_points"
         )
@@ -379,7 +379,7 @@ def _check_cost(p: _Problem, max_seconds: float, max_fixed_points: int | None = 
         out = f" and hand out about {fps:.3g} fixed points{tie_note}" if store else ""
         raise ValueError(
             f"exact enumeration of this N = {p.n} network would visit about {nodes:.2g} "
-            f"search nodes{out}, an estimated {_fmt_seconds(seconds)} on {_n_threads()} "
+            f"search nodes{out}, an estimated {format_seconds(seconds)} on {_n_threads()} "
             f"thread(s), more than max_seconds = {max_seconds:g}; pass a larger max_seconds "
             "to run it anyway, or use the sampled attractor search"
         )
@@ -388,18 +388,6 @@ def _check_cost(p: _Problem, max_seconds: float, max_fixed_points: int | None = 
                      f"about {fps:.3g} fixed points of N = {p.n} spins",
                      hint="lower max_fixed_points, or use count_fixed_points / iter_fixed_points")
     return nodes
-
-
-def _fmt_seconds(s: float) -> str:
-    if s < 120:
-        return f"{s:.3g} s"
-    if s < 7200:
-        return f"{s / 60:.3g} min"
-    if s < 2 * 86400:
-        return f"{s / 3600:.3g} h"
-    if s < 2 * 365 * 86400:
-        return f"{s / 86400:.3g} days"
-    return f"{s / (365.25 * 86400):.3g} years"
 
 
 def _frontier(p: _Problem, n_subtrees: int):
