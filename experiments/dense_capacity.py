@@ -1,4 +1,4 @@
-"""Capacity of dense associative memories against the theory (issue 21).
+"""Capacity of dense associative memories against the theory.
 
 Error-free retrieval for F = x^2, x^3, x^4 (Krotov & Hopfield 2016) and F = e^x (Demircigil et
 al. 2017); P_max(N) at the 1/2 crossing, fitted exponents with error bars, one figure; plus the
