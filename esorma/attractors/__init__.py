@@ -28,6 +28,7 @@ from esorma.attractors.enumerate import (
     iter_fixed_points,
 )
 from esorma.attractors.labels import KIND_NAMES, AttractorLabels, label_states, mixture_state
+from esorma.attractors.lowrank import HebbFixedPoints, hebb_fixed_points, is_lowrank_hebb
 from esorma.attractors.sampling import SampledAttractors, sample_attractors, wilson_interval
 from esorma.attractors.study import AUTO_EXACT_MAX, AttractorStudy, attractor_study
 
@@ -38,6 +39,9 @@ __all__ = [
     "FixedPoints",
     "ExactBasins",
     "exact_basins",
+    "hebb_fixed_points",
+    "HebbFixedPoints",
+    "is_lowrank_hebb",
     "exact_basins_cost",
     "successors",
     "encode_states",
