@@ -1,7 +1,8 @@
-"""Training of the MLP of :mod:`esorma.bridge.model`: gradient descent, Newton, the history.
+"""Training of the MLP of :mod:`esorma.bridge.model`: gradient descent, Adam, Newton, the history.
 
-:func:`train_mlp` trains on the full truth table of a Boolean task (full-batch or mini-batch
-gradient descent, or a saddle-free damped Newton step with the exact Hessian) and records the
+:func:`train_mlp` trains on the full truth table of a Boolean task or the training sample of a
+real-valued task (full-batch or mini-batch gradient descent, Adam, or a saddle-free damped
+Newton step with the exact Hessian) and records the
 parameters every ``record_every`` epochs in a :class:`TrainingHistory`;
 :func:`result_from_snapshots` wraps a run made elsewhere (PyTorch, JAX) the same way.
 """
@@ -25,8 +26,10 @@ from esorma._validation import (
 from esorma.bridge.model import (
     ACTIVATIONS,
     MLP,
+    OUTPUTS,
     _check_X,
     _check_y,
+    _errors,
     _forward,
     _hvp,
     _loss_grad,
@@ -46,7 +49,11 @@ __all__ = [
 ]
 
 #: Optimisers of :func:`train_mlp`.
-OPTIMIZERS = ("gd", "newton")
+OPTIMIZERS = ("gd", "newton", "adam")
+
+#: Adam's moment decay rates and denominator offset (Kingma & Ba 2015, their defaults).
+ADAM_BETAS = (0.9, 0.999)
+ADAM_EPS = 1e-8
 
 #: A run whose final loss exceeds this factor times ``max(initial loss, ln 2)`` diverged.
 DIVERGENCE_FACTOR = 10.0
@@ -140,13 +147,13 @@ class TrainResult:
         return int(self.config["n_epochs_run"])
 
 
-def _stop_reached(stop_on, theta, shapes, act, X, y, zL) -> bool:
-    if np.any((zL > 0) != (y > 0.5)):
+def _stop_reached(stop_on, theta, shapes, act, X, y, zL, output="sigmoid") -> bool:
+    if _errors(zL, y, output) > 0:
         return False
     if stop_on == "zero_error":
         return True
     layers = _unpack(theta, shapes)
-    zs, acts = _forward(layers, act, X)
+    zs, acts = _forward(layers, act, X, output)
     hidden = acts[1:-1]
     if not hidden:
         return True
@@ -158,26 +165,29 @@ def _stop_reached(stop_on, theta, shapes, act, X, y, zL) -> bool:
     for li, (W, b) in enumerate(layers):
         z = a @ W.T + b
         a = (z > 0).astype(np.float64) if act == "sigmoid" else np.where(z > 0, 1.0, -1.0)
+    if output == "softmax":
+        return bool(np.all(np.argmax(z, axis=1) == np.argmax(zL, axis=1)))
     return bool(np.all((z > 0) == (zL > 0)))
 
 
-def _newton_direction(theta, shapes, act, X, y, g, damping):
+def _newton_direction(theta, shapes, act, X, y, g, damping, output="sigmoid"):
     """Saddle-free damped Newton direction ``-(|H| + damping I)^-1 g`` with the exact Hessian."""
     P = theta.size
     H = np.empty((P, P))
     for j0 in range(0, P, 32):
         cols = np.eye(P)[:, j0 : j0 + 32]
-        H[:, j0 : j0 + 32] = _hvp(theta, shapes, act, X, y, cols)
+        H[:, j0 : j0 + 32] = _hvp(theta, shapes, act, X, y, cols, output)
     H = 0.5 * (H + H.T)
     mu, U = np.linalg.eigh(H)
     return -U @ ((U.T @ g) / (np.abs(mu) + damping))
 
 
 def _task_arrays(task, X, y, who: str):
-    """``(X, y)`` from a :class:`BooleanTask`, or from arrays given as ``task, y`` or ``X=, y=``."""
-    from esorma.bridge.tasks import BooleanTask
+    """``(X, y)`` from a :class:`BooleanTask` or :class:`RealTask`, or arrays (``task, y``;
+    ``X=, y=``)."""
+    from esorma.bridge.tasks import BooleanTask, RealTask
 
-    if isinstance(task, BooleanTask):
+    if isinstance(task, (BooleanTask, RealTask)):
         return task.X, task.y
     Xa = task if X is None else X
     if Xa is None or y is None:
@@ -192,6 +202,7 @@ def train_mlp(
     X=None,
     hidden=(4,),
     activation: str = "sigmoid",
+    output: str = "sigmoid",
     n_epochs: int = 2000,
     learning_rate: float = 1.0,
     batch_size: int | None = None,
@@ -209,23 +220,31 @@ def train_mlp(
 
     Parameters
     ----------
-    task : BooleanTask or array, optional
-        A task (its ``X`` and ``y`` are used) or the input array ``X`` (then give ``y``).
+    task : BooleanTask, RealTask or array, optional
+        A task (its ``X`` and ``y`` are used; for a RealTask the training sample) or the
+        input array ``X`` (then give ``y``).
     hidden : tuple of int
         Hidden-layer widths (``()`` for a single-layer network).
     activation : {"sigmoid", "tanh", "relu"}
+    output : {"sigmoid", "softmax"}
+        Output layer: sigmoid bits with binary cross-entropy, or a softmax over the output
+        units with multi-class cross-entropy (``y`` one-hot rows or class indices; the
+        error is then the fraction of samples whose ``argmax`` is wrong).
     n_epochs : int
         Number of passes over the data (one full-batch step per epoch when ``batch_size`` is
         None).
     learning_rate : float
-        Learning rate ``eta`` of ``theta <- theta - eta * grad``.
+        Learning rate ``eta`` of ``theta <- theta - eta * grad`` (Adam: its step size
+        ``alpha``).
     batch_size : int or None
         Mini-batch size (shuffled each epoch with ``rng``); None = full batch.
-    optimizer : {"gd", "newton"}
+    optimizer : {"gd", "newton", "adam"}
         ``"newton"``: a saddle-free damped Newton step ``-(|H| + lambda I)^-1 g`` with the
         exact Hessian (small networks, full batch), scaled by ``learning_rate``; ``lambda``
         starts at ``damping`` and is adapted Levenberg-Marquardt style (a step is taken only if it
-        lowers the loss).
+        lowers the loss). ``"adam"``: Adam (Kingma & Ba 2015) with
+        :data:`ADAM_BETAS` = (0.9, 0.999), :data:`ADAM_EPS` = 1e-8 and bias correction, one
+        step per (mini-)batch.
     init_scale : float
         Standard deviation multiplier of the initial weights (see :func:`init_mlp`).
     init : MLP, optional
@@ -260,6 +279,7 @@ def train_mlp(
     Xa, ya = _task_arrays(task, X, y, "train_mlp")
     check_choice(activation, "activation", ACTIVATIONS)
     check_choice(optimizer, "optimizer", OPTIMIZERS)
+    check_choice(output, "output", OUTPUTS)
     epochs = check_int(n_epochs, "n_epochs", minimum=0)
     lr = check_real(learning_rate, "learning_rate", minimum=0.0, strict_min=True)
     record_every = check_int(record_every, "record_every", minimum=1)
@@ -280,15 +300,21 @@ def train_mlp(
     if Xf.ndim != 2:
         raise ValueError(f"X must have shape (B, n_inputs); got {Xf.shape}")
     if init is None:
-        net = init_mlp((Xf.shape[1],) + hidden + (1 if np.ndim(ya) == 1 else np.shape(ya)[1],),
-                       activation, init_scale=init_scale, rng=gen)
+        if np.ndim(ya) == 1 and output == "softmax":
+            n_out = int(np.max(ya)) + 1 if np.size(ya) else 2
+            n_out = max(n_out, 2)
+        else:
+            n_out = 1 if np.ndim(ya) == 1 else np.shape(ya)[1]
+        net = init_mlp((Xf.shape[1],) + hidden + (n_out,), activation,
+                       init_scale=init_scale, rng=gen, output=output)
     else:
         if not isinstance(init, MLP):
             raise TypeError(f"init must be an MLP; got {type(init).__name__}")
         net = init
         activation = net.activation
+        output = net.output
     Xf = _check_X(Xf, net.n_inputs)
-    yf = _check_y(ya, Xf.shape[0], net.n_outputs)
+    yf = _check_y(ya, Xf.shape[0], net.n_outputs, output)
     n = Xf.shape[0]
     if batch_size is not None:
         batch_size = check_int(batch_size, "batch_size", minimum=1, maximum=n)
@@ -303,19 +329,33 @@ def train_mlp(
                     "({})")
     last = 0
     lm = damping
+    m_adam = np.zeros_like(theta)
+    v_adam = np.zeros_like(theta)
+    t_adam = 0
+    b1, b2 = ADAM_BETAS
+
+    def adam_step(th, grad):
+        nonlocal m_adam, v_adam, t_adam
+        t_adam += 1
+        m_adam = b1 * m_adam + (1.0 - b1) * grad
+        v_adam = b2 * v_adam + (1.0 - b2) * grad * grad
+        mh = m_adam / (1.0 - b1**t_adam)
+        vh = v_adam / (1.0 - b2**t_adam)
+        return th - lr * mh / (np.sqrt(vh) + ADAM_EPS)
+
     for ep in range(epochs + 1):
-        loss, g, zL = _loss_grad(theta, shapes, act, Xf, yf, with_logits=True)
+        loss, g, zL = _loss_grad(theta, shapes, act, Xf, yf, with_logits=True, output=output)
         if not (np.isfinite(loss) and np.all(np.isfinite(g))):
             raise DivergenceError(diverged_msg.format(ep, lr))
         last = ep
         done = ep == epochs or (target_loss is not None and loss < target_loss)
         if stop_on is not None and not done and ep % check_every == 0:
-            done = _stop_reached(stop_on, theta, shapes, act, Xf, yf, zL)
+            done = _stop_reached(stop_on, theta, shapes, act, Xf, yf, zL, output)
         if ep % record_every == 0 or done:
             rec_e.append(ep)
             rec_p.append(theta.copy())
             rec_l.append(loss)
-            rec_err.append(float(np.mean((zL > 0) != (yf > 0.5))))
+            rec_err.append(_errors(zL, yf, output))
             rec_g.append(float(np.linalg.norm(g)))
         if done:
             break
@@ -323,21 +363,21 @@ def train_mlp(
             # Levenberg-Marquardt control of the damping: accept a step only if it lowers
             # the loss, otherwise raise the damping and try again
             for _ in range(30):
-                step = lr * _newton_direction(theta, shapes, act, Xf, yf, g, lm)
+                step = lr * _newton_direction(theta, shapes, act, Xf, yf, g, lm, output)
                 trial = theta + step
-                if _loss_grad(trial, shapes, act, Xf, yf)[0] < loss:
+                if _loss_grad(trial, shapes, act, Xf, yf, output=output)[0] < loss:
                     theta = trial
                     lm = max(lm / 3.0, damping)
                     break
                 lm *= 10.0
         elif batch_size is None or batch_size >= n:
-            theta = theta - lr * g
+            theta = adam_step(theta, g) if optimizer == "adam" else theta - lr * g
         else:
             order = gen.permutation(n)
             for s in range(0, n, batch_size):
                 idx = order[s : s + batch_size]
-                _, gb = _loss_grad(theta, shapes, act, Xf[idx], yf[idx])
-                theta = theta - lr * gb
+                _, gb = _loss_grad(theta, shapes, act, Xf[idx], yf[idx], output=output)
+                theta = adam_step(theta, gb) if optimizer == "adam" else theta - lr * gb
         if not np.all(np.isfinite(theta)):
             raise DivergenceError(diverged_msg.format(ep + 1, lr))
     final = net.with_params(theta)
@@ -350,7 +390,8 @@ def train_mlp(
     )
     config = {
         "hidden": list(hidden) if init is None else list(net.sizes[1:-1]),
-        "activation": activation, "n_epochs": epochs, "n_epochs_run": int(last),
+        "activation": activation, "output": output, "n_epochs": epochs,
+        "n_epochs_run": int(last),
         "learning_rate": lr,
         "batch_size": batch_size, "optimizer": optimizer, "init_scale": init_scale,
         "damping": damping, "target_loss": target_loss, "record_every": record_every,
