@@ -26,7 +26,7 @@ import numpy as np
 from esorma._results import summarized
 from esorma._validation import check_int, check_real, check_spins
 
-__all__ = ["AttractorLabels", "label_states", "mixture_state", "KIND_NAMES"]
+__all__ = ["AttractorLabels", "label_states", "label_class_counts", "mixture_state", "KIND_NAMES"]
 
 #: Names of the label kinds, indexed by :attr:`AttractorLabels.kind`.
 KIND_NAMES = ("pattern", "reversed", "mixture", "spurious")
@@ -280,6 +280,108 @@ def label_states(
         distance=distance,
         overlaps=overlaps,
         energies=energies,
+        tol=tol,
+    )
+
+
+def label_class_counts(
+    plus_counts,
+    class_bits,
+    class_sizes,
+    *,
+    tol: float = 0.0,
+    max_order: int = 7,
+    energies=None,
+) -> AttractorLabels:
+    """:func:`label_states` for states given by neuron class (the low-rank enumeration).
+
+    State ``r`` has, in the gauged frame of :class:`esorma.attractors.HebbFixedPoints`,
+    ``plus_counts[r, c]`` spins +1 among the ``class_sizes[c]`` neurons of class ``c`` whose
+    gauged pattern column is ``class_bits[c]``. Patterns and symmetric mixtures are constant
+    on a class, so overlaps and Hamming distances cost O(C) per state and reference state,
+    whatever N is. Same labels as :func:`label_states` on the representatives (every
+    symmetric mixture of each odd order is compared when there are at most 2^15 of them;
+    beyond, the ``n`` largest overlaps with their signs).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> bits = np.array([[1, 1], [1, -1]])          # two classes, P = 2
+    >>> lab = label_class_counts([[3, 5], [0, 5], [1, 4]], bits, [3, 5])
+    >>> lab.names                 # all +1 is pattern 0; class 0 at -1 is -(pattern 1)
+    ['pattern 0', 'reversed 1', 'spurious']
+    """
+    k = np.asarray(plus_counts, dtype=np.int64)
+    bits = np.asarray(class_bits, dtype=np.int64)
+    sizes = np.asarray(class_sizes, dtype=np.int64)
+    if k.ndim != 2 or bits.ndim != 2 or sizes.shape != (bits.shape[0],) \
+            or k.shape[1] != bits.shape[0]:
+        raise ValueError(
+            f"plus_counts (K, C), class_bits (C, P) and class_sizes (C,) must agree; got "
+            f"shapes {k.shape}, {bits.shape}, {sizes.shape}")
+    if np.any(k < 0) or np.any(k > sizes[None, :]):
+        raise ValueError("plus_counts must lie between 0 and class_sizes")
+    tol = check_real(tol, "tol", minimum=0.0, maximum=0.5)
+    max_order = check_int(max_order, "max_order", minimum=1)
+    n_states = k.shape[0]
+    p = bits.shape[1]
+    n = int(sizes.sum())
+    max_dist = int(np.floor(tol * n + 1e-9))
+    dots = (2 * k - sizes[None, :]) @ bits  # (K, P) exact
+    absd = np.abs(dots)
+    kind = np.full(n_states, SPURIOUS, dtype=np.int8)
+    pattern = np.full(n_states, -1, dtype=np.int64)
+    signs = np.zeros((n_states, p), dtype=np.int8)
+    order = np.zeros(n_states, dtype=np.int64)
+    rows = np.arange(n_states)
+    best = np.argmax(absd, axis=1) if p else np.zeros(n_states, np.int64)
+    distance = ((n - absd[rows, best]) // 2).astype(np.int64)
+    hit = distance <= max_dist
+    sgn = np.sign(dots[rows, best])
+    kind[hit] = np.where(sgn[hit] > 0, PATTERN, REVERSED)
+    pattern[hit] = best[hit]
+    signs[rows[hit], best[hit]] = np.where(sgn[hit] > 0, 1, -1)
+    order[hit] = 1
+    open_ = np.flatnonzero(~hit)
+    base = k.sum(axis=1)  # distance to the all -1 (gauged) state
+    free = (sizes[None, :] - 2 * k).astype(np.float64)  # gain per class set to +1
+    for m in range(3, min(max_order, p) + 1, 2):
+        if open_.size == 0:
+            break
+        if comb(p, m) * 2**m <= 1 << 15:
+            subsets = np.array(list(combinations(range(p), m)), dtype=np.int64)
+            eps = np.array(list(product((1, -1), repeat=m)), dtype=np.int64)
+            cand = np.zeros((subsets.shape[0] * eps.shape[0], p), dtype=np.int64)
+            for si, sub in enumerate(subsets):
+                cand[si * eps.shape[0]:(si + 1) * eps.shape[0], sub] = eps
+            plus = (bits @ cand.T > 0).astype(np.float64)  # (C, n_cand) reference = +1
+            d = base[open_, None] + np.rint(free[open_] @ plus).astype(np.int64)
+            pick = np.argmin(d, axis=1)
+            dist = d[np.arange(open_.size), pick]
+            eps_rows = cand[pick]
+        else:  # the m largest overlaps with their signs
+            top = np.argsort(-absd[open_], axis=1, kind="stable")[:, :m]
+            eps_rows = np.zeros((open_.size, p), dtype=np.int64)
+            np.put_along_axis(eps_rows, top,
+                              np.sign(np.take_along_axis(dots[open_], top, axis=1)), axis=1)
+            plus = (eps_rows @ bits.T > 0).astype(np.float64)  # (open, C)
+            dist = base[open_] + np.rint((free[open_] * plus).sum(axis=1)).astype(np.int64)
+            dist = np.where(np.count_nonzero(eps_rows, axis=1) == m, dist, n + 1)
+        ok = dist <= max_dist
+        b = open_[ok]
+        kind[b] = MIXTURE
+        signs[b] = eps_rows[ok].astype(np.int8)
+        order[b] = m
+        distance[b] = dist[ok]
+        open_ = open_[~ok]
+    return AttractorLabels(
+        kind=kind,
+        pattern=pattern,
+        signs=signs,
+        order=order,
+        distance=distance,
+        overlaps=dots / max(n, 1),
+        energies=None if energies is None else np.asarray(energies, dtype=np.float64),
         tol=tol,
     )
 

@@ -83,7 +83,7 @@ def test_matches_branch_and_bound(seed):
                            (26, 3, "correlated", 1.0 / 26)]:
         xi = _patterns(kind, p, n, rng)
         net = Hopfield.from_patterns(xi, theta=None if th is None else np.full(n, th))
-        bb = enumerate_fixed_points(net, max_seconds=20)
+        bb = enumerate_fixed_points(net, max_seconds=600, method="branch-and-bound")
         fp = hebb_fixed_points(net)
         assert {tuple(r) for r in bb.states} == {tuple(r) for r in fp.states()}
         assert len(bb) == fp.n_fixed_points
