@@ -30,7 +30,12 @@ from esorma.bridge.bdd import (
     threshold_bdd_size_bound,
     unit_to_bdd,
 )
-from esorma.bridge.diagnostics import PhaseDiagnostics, gd_lyapunov, phase_diagnostics
+from esorma.bridge.diagnostics import (
+    PhaseDiagnostics,
+    gd_lyapunov,
+    phase_diagnostics,
+    sign_flip_rate,
+)
 from esorma.bridge.formula import (
     UnitFormula,
     estimate_n_terms,
@@ -43,7 +48,12 @@ from esorma.bridge.graph import layer_to_graph, network_to_graph
 from esorma.bridge.model import (
     ACTIVATIONS,
     MLP,
+    OUTPUTS,
+    SOFTMAX_LINEAR_GAP,
     Layer,
+    SoftmaxPhase,
+    softmax,
+    softmax_phase,
     hessian_vector_product,
     init_mlp,
     logits_jvp,
@@ -60,7 +70,8 @@ from esorma.bridge.network import (
     network_formula,
     network_table,
 )
-from esorma.bridge.phases import PHASES, PhaseLabels, classify_phases
+from esorma.bridge.growth import WeightGrowthFit, fit_weight_growth
+from esorma.bridge.phases import PHASES, PhaseLabels, classify_phases, hysteresis
 from esorma.bridge.study import (
     RECIPES,
     BridgeRun,
@@ -86,8 +97,13 @@ from esorma.bridge.power_iteration import (
     residual_net_vjp,
 )
 from esorma.bridge.tasks import (
+    REAL_TASKS,
     TASKS,
+    THRESHOLD_RULES,
     BooleanTask,
+    RealTask,
+    gaussian_clusters,
+    threshold_rule,
     all_inputs,
     make_task,
     majority_task,
@@ -104,6 +120,24 @@ from esorma.bridge.training import (
     result_from_snapshots,
     train_mlp,
 )
+from esorma.bridge.threshold_features import (
+    ThresholdFidelity,
+    ThresholdFormula,
+    ThresholdReadingStudy,
+    threshold_fidelity,
+    threshold_formula,
+    threshold_reading_study,
+)
+from esorma.bridge.continual import ContinualStudy, continual_study
+from esorma.bridge.fast_start import (
+    FastStartStudy,
+    JumpResult,
+    fast_start_study,
+    linear_jump,
+    linearised_trajectory,
+)
+from esorma.bridge.optimizers_study import OptimizersStudy, optimizers_study
+from esorma.bridge.timing import TIMING_TASKS, PhaseTimingStudy, phase_timing_study
 
 __all__ = [
     # studies
@@ -111,19 +145,29 @@ __all__ = [
     # tasks
     "BooleanTask", "TASKS", "make_task", "all_inputs", "xor_task", "parity_task",
     "sparse_parity_task", "majority_task", "multiplexer_task", "random_dnf_task",
+    "RealTask", "REAL_TASKS", "THRESHOLD_RULES", "gaussian_clusters", "threshold_rule",
     # networks and training
     "ACTIVATIONS", "OPTIMIZERS", "MLP", "Layer", "TrainingHistory", "TrainResult", "init_mlp",
     "mlp_from_weights", "train_mlp", "result_from_snapshots",
     "loss_and_grad", "hessian_vector_product", "logits_jvp",
+    "OUTPUTS", "SOFTMAX_LINEAR_GAP", "SoftmaxPhase", "softmax", "softmax_phase",
     # phases
     "PhaseDiagnostics", "phase_diagnostics", "gd_lyapunov", "PHASES", "PhaseLabels",
-    "classify_phases",
+    "classify_phases", "hysteresis", "sign_flip_rate",
+    # phase timing, weight growth, sign flips
+    "PhaseTimingStudy", "phase_timing_study", "TIMING_TASKS", "WeightGrowthFit",
+    "fit_weight_growth",
     # graphs and formulas
     "layer_to_graph", "network_to_graph", "UnitFormula", "unit_to_formula",
     "minimal_true_sets", "estimate_n_terms", "threshold_margin", "rounding_tolerance",
     "UnitBDD", "BDDTable", "QuantisationReport", "quantise_unit", "unit_to_bdd",
     "threshold_bdd_size_bound", "isop_cover", "NetworkFormula", "LayerFormulas", "FidelityReport",
     "network_formula", "network_table", "fidelity", "binarised_forward", "formula_agreement",
+    # real inputs read as threshold features; continued learning, fast start, optimisers
+    "ThresholdFormula", "ThresholdFidelity", "threshold_formula", "threshold_fidelity",
+    "ThresholdReadingStudy", "threshold_reading_study",
+    "ContinualStudy", "continual_study", "FastStartStudy", "JumpResult", "fast_start_study",
+    "linear_jump", "linearised_trajectory", "OptimizersStudy", "optimizers_study",
     # the power-iteration network
     "ResidualNet", "init_residual_net", "residual_net_vjp", "correlation_objective",
     "ORTHOGONAL_METHODS", "random_orthogonal", "LinearSolutions", "linear_solutions",

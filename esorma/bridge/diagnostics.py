@@ -23,7 +23,8 @@ binary_agreement
     extracted formula is faithful on the training set at that epoch (NaN for ReLU).
 sign_flip_rate
     Fraction of parameters whose update ``theta_t - theta_{t-1}`` has the opposite sign to the
-    previous update (NaN for the first two records).
+    previous update (NaN for the first two records; :func:`sign_flip_rate`). Per epoch only
+    when every epoch is recorded (``train_mlp(record_every=1)``).
 relative_change
     ``||theta_t - theta_0|| / ||theta_0||``.
 linearisation_error
@@ -47,7 +48,7 @@ import numpy as np
 from esorma._results import summarized
 from esorma._validation import check_int, check_real
 
-__all__ = ["PhaseDiagnostics", "phase_diagnostics", "gd_lyapunov"]
+__all__ = ["PhaseDiagnostics", "phase_diagnostics", "gd_lyapunov", "sign_flip_rate"]
 
 
 @summarized
@@ -112,6 +113,122 @@ class PhaseDiagnostics:
     def as_arrays(self) -> dict:
         """All array fields by name."""
         return {k: v for k, v in self.__dict__.items() if isinstance(v, np.ndarray)}
+
+
+#: Use the vectorised path for one-hidden-layer networks (tests switch it off to compare).
+_VECTORISE = True
+
+
+def sign_flip_rate(params) -> np.ndarray:
+    """Fraction of parameters whose update changed sign, per record of a parameter history.
+
+    With ``d_t = theta_t - theta_{t-1}`` (the update that led to record ``t``), entry ``t`` is
+    the fraction, among parameters with ``d_t != 0`` and ``d_{t-1} != 0``, of those with
+    ``sign(d_t) != sign(d_{t-1})`` (0 when no parameter moved in both; NaN for ``t < 2``).
+    Recorded every epoch, it is the per-epoch rate of sign flips of the weight updates.
+
+    Parameters
+    ----------
+    params : array_like, shape (m, n_params)
+        Flat parameters per record (first row: the initialisation).
+
+    Returns
+    -------
+    ndarray, shape (m,)
+
+    Examples
+    --------
+    Gradient descent on ``w^2 / 2`` with learning rate 2.5 overshoots the minimum at every
+    step (``w <- -1.5 w``), so every update flips; with learning rate 0.5 none does:
+
+    >>> w = 1.0 * (-1.5) ** np.arange(6)
+    >>> sign_flip_rate(w[:, None]).tolist()
+    [nan, nan, 1.0, 1.0, 1.0, 1.0]
+    >>> sign_flip_rate((0.5 ** np.arange(6))[:, None])[2:].tolist()
+    [0.0, 0.0, 0.0, 0.0]
+    """
+    P = np.asarray(params, dtype=np.float64)
+    if P.ndim != 2:
+        raise ValueError(f"params must have shape (m, n_params); got {P.shape}")
+    m = P.shape[0]
+    flips = np.full(m, np.nan)
+    if m < 3:
+        return flips
+    d = np.diff(P, axis=0)
+    a, b = d[1:], d[:-1]
+    both = (a != 0) & (b != 0)
+    n_both = both.sum(axis=1)
+    n_flip = (both & (np.sign(a) != np.sign(b))).sum(axis=1)
+    flips[2:] = np.where(n_both > 0, n_flip / np.maximum(n_both, 1), 0.0)
+    return flips
+
+
+def _agreement(zb, z, output):
+    """Fraction of inputs where the binarised logits ``zb`` give the real network's output."""
+    if output == "softmax":
+        return np.mean(np.argmax(zb, axis=-1) == np.argmax(z, axis=-1), axis=-1)
+    return np.mean((zb > 0) == (z > 0), axis=(-2, -1))
+
+
+def _one_hidden_layer_diagnostics(params, shapes, act, output, X, edges, thr, chunk=256):
+    """Saturation, agreement, histograms and linearisation error of every record at once.
+
+    Vectorised over records for a network with one sigmoid/tanh hidden layer; gives the same
+    numbers as the record-by-record loop of :func:`phase_diagnostics` (a test checks it).
+    """
+    from esorma.bridge.model import _act, _act_d1
+
+    (H, n), (O, _) = shapes
+    m = params.shape[0]
+    nb = edges.size - 1
+    out = {k: np.empty(m) for k in ("sat_frac", "sat_units", "sat", "agree", "lin_err")}
+    hists = np.empty((m, nb))
+
+    def split(P):
+        i = 0
+        W1 = P[:, i: i + H * n].reshape(-1, H, n)
+        i += H * n
+        b1 = P[:, i: i + H]
+        i += H
+        W2 = P[:, i: i + O * H].reshape(-1, O, H)
+        i += O * H
+        return W1, b1, W2, P[:, i: i + O]
+
+    theta0 = params[0]
+    W10, b10, W20, b20 = (a[0] for a in split(theta0[None, :]))
+    a0 = X @ W10.T + b10
+    h0 = _act(act, a0)
+    z0 = h0 @ W20.T + b20
+    d0 = _act_d1(act, a0, h0)
+    for s in range(0, m, chunk):
+        P = params[s: s + chunk]
+        W1, b1, W2, b2 = split(P)
+        a1 = np.einsum("bn,thn->tbh", X, W1) + b1[:, None, :]
+        h = _act(act, a1)
+        z = np.einsum("tbh,toh->tbo", h, W2) + b2[:, None, :]
+        u = 2.0 * h - 1.0 if act == "sigmoid" else h
+        au = np.abs(u)
+        satm = au >= thr
+        out["sat_frac"][s: s + len(P)] = satm.mean(axis=(1, 2))
+        out["sat_units"][s: s + len(P)] = satm.all(axis=1).mean(axis=1)
+        out["sat"][s: s + len(P)] = au.mean(axis=(1, 2))
+        idx = np.clip(np.searchsorted(edges, np.clip(u, -1.0, 1.0), side="right") - 1, 0,
+                      nb - 1).reshape(len(P), -1)
+        cnt = np.stack([np.bincount(r, minlength=nb) for r in idx]).astype(np.float64)
+        hists[s: s + len(P)] = cnt / np.maximum(cnt.sum(axis=1, keepdims=True), 1)
+        hb = (a1 > 0).astype(np.float64) if act == "sigmoid" else np.where(a1 > 0, 1.0, -1.0)
+        zb = np.einsum("tbh,toh->tbo", hb, W2) + b2[:, None, :]
+        out["agree"][s: s + len(P)] = _agreement(zb, z, output)
+        dW1, db1, dW2, db2 = split(P - theta0)
+        r1 = np.einsum("bn,thn->tbh", X, dW1) + db1[:, None, :]
+        dz = (np.einsum("bh,toh->tbo", h0, dW2) + db2[:, None, :]
+              + np.einsum("tbh,oh->tbo", d0[None] * r1, W20))
+        num = np.sqrt(((z - z0[None] - dz) ** 2).sum(axis=(1, 2)))
+        den = np.sqrt(((z - z0[None]) ** 2).sum(axis=(1, 2)))
+        moved = np.any(P != theta0, axis=1) & (den > 0)
+        out["lin_err"][s: s + len(P)] = np.where(moved, num / np.where(den > 0, den, 1.0), 0.0)
+    out["lin_err"][0] = 0.0
+    return out, hists
 
 
 def _rescaled_hidden(net, X):
@@ -239,7 +356,14 @@ def phase_diagnostics(
     theta0 = hist.params[0]
     shapes, act = net0.shapes, net0.activation
     thr = 1.0 - 2.0 * margin
-    for t in range(m):
+    output = getattr(net0, "output", "sigmoid")
+    fast = _VECTORISE and len(shapes) == 2 and act in ("sigmoid", "tanh") and m > 0
+    if fast:
+        vals, hists = _one_hidden_layer_diagnostics(hist.params, shapes, act, output,
+                                                    np.asarray(X, dtype=np.float64), edges, thr)
+        sat_frac, sat_units, sat = vals["sat_frac"], vals["sat_units"], vals["sat"]
+        agree, lin_err = vals["agree"], vals["lin_err"]
+    for t in range(0 if not fast else m, m):
         net = net0.with_params(hist.params[t])
         u = _rescaled_hidden(net, X)
         if u is not None:
@@ -250,19 +374,14 @@ def phase_diagnostics(
             h, _ = np.histogram(np.clip(u, -1.0, 1.0), bins=edges)
             hists[t] = h / max(h.sum(), 1)
             zb = binarised_forward(net, X)[-1]
-            agree[t] = float(np.mean((zb > 0) == (net.logits(X) > 0)))
+            agree[t] = float(_agreement(zb, net.logits(X), output))
         delta = hist.params[t] - theta0
         if t > 0 and np.any(delta):
             z0, dz = _logits_jvp(theta0, shapes, act, X, delta)
             z = net.logits(X)
             denom = np.linalg.norm(z - z0)
             lin_err[t] = float(np.linalg.norm(z - z0 - dz) / denom) if denom > 0 else 0.0
-    d = np.diff(hist.params, axis=0)
-    flips = np.full(m, np.nan)
-    for t in range(2, m):
-        a, b = d[t - 1], d[t - 2]
-        both = (a != 0) & (b != 0)
-        flips[t] = float(np.mean(np.sign(a[both]) != np.sign(b[both]))) if both.any() else 0.0
+    flips = sign_flip_rate(hist.params)
     n0 = np.linalg.norm(theta0)
     rel = np.linalg.norm(hist.params - theta0, axis=1) / (n0 if n0 > 0 else 1.0)
     lyap = np.full(m, np.nan)

@@ -367,7 +367,8 @@ def phase_sweep(
     """Train each task from each initial weight scale and seed; phases, early FTLE, formula.
 
     Every run trains a sigmoid MLP with the task's :data:`RECIPES` entry by full-batch
-    gradient descent for ``n_epochs`` epochs (400 recorded), labels its epochs
+    gradient descent for ``n_epochs`` epochs (every epoch recorded, so that the end of the
+    linear phase is resolved), labels its epochs
     (:func:`~esorma.bridge.classify_phases`), measures the leading finite-time Lyapunov
     exponent of the gradient-descent map over the first ``ftle_window`` steps
     (:func:`~esorma.bridge.gd_lyapunov`), and extracts the network formula and its fidelity.
@@ -430,7 +431,7 @@ def phase_sweep(
                 seed = int(seeds[si, k])
                 res = train_mlp(task, hidden=recipe.hidden, learning_rate=recipe.learning_rate,
                                 init_scale=float(scale), n_epochs=n_epochs,
-                                record_every=max(1, n_epochs // 400), rng=seed)
+                                record_every=1, rng=seed)
                 lab = classify_phases(phase_diagnostics(res, lyapunov=False))
                 ftle = gd_lyapunov(res, res.history.params[0], ftle_window, rng=seed)
                 idx = (ti, si, k)
