@@ -27,7 +27,10 @@ import numpy as np
 
 from esorma._validation import check_choice, check_memory, check_patterns
 
-__all__ = ["hebb", "pseudo_inverse", "storkey", "RULES", "get_rule", "hebb_counts_dtype"]
+__all__ = [
+    "hebb", "hebb_counts", "hebb_counts_bytes", "pseudo_inverse", "storkey", "RULES", "get_rule",
+    "hebb_counts_dtype",
+]
 
 
 def hebb_counts_dtype(n_patterns: int):
@@ -69,27 +72,78 @@ def hebb(patterns, *, integer: bool = False) -> np.ndarray:
     np.int16(300)
     """
     xi = check_patterns(patterns)
-    p, n = xi.shape
-    check_memory(n * n * (4 + (2 if integer else 8)), f"Hebb couplings for N = {n}")
-    counts = _gram_counts(xi)
     if integer:
-        return counts.astype(hebb_counts_dtype(p))
-    J = counts.astype(np.float64)
-    J /= n
+        return hebb_counts(xi, hebb_counts_dtype(xi.shape[0]))
+    J = hebb_counts(xi, np.float64)
+    J /= xi.shape[1]
     return J
 
 
-def _gram_counts(xi: np.ndarray) -> np.ndarray:
-    """``ξᵀξ`` with a zero diagonal, as exact integers in float32 (float64 for P ≥ 2**24).
+#: Rows of ``ξᵀξ`` formed per block: N/16, so the float32 block buffer is 1/8 of an int16 output.
+_BLOCK_FRACTION = 16
 
-    A plain BLAS product: a symmetric rank-k update (``syrk``) halves the flops but the
-    mirroring pass it needs costs more than it saves at N ~ 10^4 (measured).
+
+def hebb_counts_bytes(n_patterns: int, n_neurons: int, dtype=np.int16) -> float:
+    """Peak bytes of :func:`hebb_counts`: the (N, N) output, one block buffer of at most
+    ``N/16`` rows × N float32 (none for a float64 output) and the patterns as floats."""
+    n, p = int(n_neurons), int(n_patterns)
+    out = np.dtype(dtype).itemsize * float(n) * n
+    block = 0.0 if np.dtype(dtype) == np.float64 else 4.0 * n * max(1, -(-n // _BLOCK_FRACTION))
+    return out + block + 8.0 * p * n
+
+
+def hebb_counts(patterns, dtype=np.int16) -> np.ndarray:
+    """The Hebb counts ``ξᵀξ`` with a zero diagonal, built block by block into ``dtype``.
+
+    Row blocks ``ξ[:, rows]ᵀ ξ`` are BLAS products of exact small integers (float32 while
+    P < 2**24, float64 beyond) written straight into the output, so the peak memory is the
+    output, one float32 block of N/16 rows (1/8 of an int16 output; none for a float64
+    output) and the patterns as floats (4 P N bytes): no N × N float intermediate.
+
+    Parameters
+    ----------
+    patterns : array_like, shape (P, N)
+        ±1 patterns.
+    dtype : {int16, int32, int64, float32, float64}
+        dtype of the counts (int16 holds P ≤ 32767).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> hebb_counts(np.array([[1, -1, 1], [1, 1, 1]], dtype=np.int8))
+    array([[0, 0, 2],
+           [0, 0, 0],
+           [2, 0, 0]], dtype=int16)
     """
-    acc = np.float32 if xi.shape[0] < 2**24 else np.float64
+    from esorma._threads import blas_policy
+
+    xi = check_patterns(patterns)
+    p, n = xi.shape
+    dtype = np.dtype(dtype)
+    if dtype.kind == "i" and p > np.iinfo(dtype).max:
+        raise ValueError(f"dtype {dtype} holds Hebb counts for at most {np.iinfo(dtype).max} "
+                         f"patterns; got P = {p}")
+    check_memory(hebb_counts_bytes(p, n, dtype), f"Hebb couplings for N = {n}")
+    acc = np.float32 if p < 2**24 else np.float64
+    if dtype == np.float64:
+        acc = np.float64
     x = xi.astype(acc)
-    counts = x.T @ x
-    np.fill_diagonal(counts, 0)
-    return counts
+    xt = x.T
+    out = np.empty((n, n), dtype=dtype)
+    rows = max(1, -(-n // _BLOCK_FRACTION))
+    direct = np.dtype(acc) == dtype
+    buf = None if direct else np.empty((min(rows, n), n), dtype=acc)
+    with blas_policy(float(p) * n * n):
+        for lo in range(0, n, rows):
+            hi = min(n, lo + rows)
+            if direct:
+                np.matmul(xt[lo:hi], x, out=out[lo:hi])
+            else:
+                blk = buf[: hi - lo]
+                np.matmul(xt[lo:hi], x, out=blk)
+                out[lo:hi] = blk  # exact integers: the cast loses nothing
+    np.fill_diagonal(out, 0)
+    return out
 
 
 def pseudo_inverse(patterns, *, zero_diagonal: bool = True) -> np.ndarray:

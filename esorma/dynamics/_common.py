@@ -95,10 +95,54 @@ def resolve_path(net, path: str) -> bool:
         return True
     if path == "dense":
         return False
-    return bool(net._low_rank and net.n_patterns <= LOW_RANK_MAX_PATTERNS)
+    return prefer_low_rank(net)
+
+
+#: One BLAS multiply-add of the Hebb product costs about this fraction of one low-rank kernel
+#: operation (measured order of magnitude; used only to choose a path, never the result).
+BLAS_OP_COST = 0.1
+
+
+def prefer_low_rank(net, low_rank_work: float | None = None) -> bool:
+    """Whether a Hebb network built from patterns runs on its overlaps ``M = ξ s``.
+
+    Yes up to :data:`LOW_RANK_MAX_PATTERNS` patterns (an update costs O(P) against O(N) per
+    flip on the dense fields). For more patterns: no once J is formed; while it is not, yes
+    when forming it would take more than half of the available memory (the dense path would
+    be refused; the low-rank one runs in O(NP)), and, for a caller that states the work of
+    its low-rank run (``low_rank_work``, kernel operations), yes as long as the low-rank work
+    spent on this network stays below the cost of forming J (then J is formed and reused:
+    never more than about twice the cheaper choice in hindsight). Both paths give
+    bit-identical results; only speed and memory differ.
+    """
+    if not getattr(net, "_low_rank", False) or net.patterns is None:
+        return False
+    if net.n_patterns <= LOW_RANK_MAX_PATTERNS:
+        return True
+    if net.couplings_formed:
+        return False
+    from esorma._validation import available_memory_bytes
+    from esorma.learning import hebb_counts_bytes
+
+    need = hebb_counts_bytes(net.n_patterns, net.n_neurons, net.couplings_dtype)
+    if need > 0.5 * available_memory_bytes():
+        return True
+    if low_rank_work is None:
+        return False
+    spent = net.__dict__.get("_low_rank_spent", 0.0) + float(low_rank_work)
+    form = BLAS_OP_COST * float(net.n_patterns) * net.n_neurons * net.n_neurons
+    if spent > form:
+        return False
+    object.__setattr__(net, "_low_rank_spent", spent)
+    return True
 
 
 _CACHE = weakref.WeakKeyDictionary()
+
+
+def forget_network(net) -> None:
+    """Drop what :func:`dense_info` cached for ``net`` (its J was released)."""
+    _CACHE.pop(net, None)
 
 
 def dense_info(net):
@@ -164,12 +208,18 @@ def network_tuple(net, low_rank: bool, table=None):
     """(Jt, diag, xi_t, theta, scale, low_rank, table) and the raw-field dtype."""
     n = net.n_neurons
     if net.patterns is not None:
-        xi_t = np.ascontiguousarray(net.patterns.T)
+        xi_t = net.xi_t if hasattr(net, "xi_t") else np.ascontiguousarray(net.patterns.T)
     else:
         xi_t = np.zeros((n, 0), dtype=np.int8)
     hdt = field_dtype(net, low_rank)
-    diag = np.ascontiguousarray(np.diagonal(net.J)).astype(hdt)
-    jt = dense_info(net)[2] if (net.is_integer and not low_rank) else net._Jt
+    if low_rank:
+        # Hebb couplings have a zero diagonal and the kernels never read J on this path: an
+        # empty J of the right dtype keeps the network in O(NP) memory (J is not formed).
+        diag = np.zeros(n, dtype=hdt)
+        jt = np.zeros((0, 0), dtype=net.couplings_dtype)
+    else:
+        diag = np.ascontiguousarray(np.diagonal(net.J)).astype(hdt)
+        jt = dense_info(net)[2] if net.is_integer else net._Jt
     table = np.zeros(0) if table is None else table
     return (jt, diag, xi_t, net.theta, float(net.scale), bool(low_rank), table), hdt
 
@@ -180,8 +230,7 @@ def chain_arrays(net, batch, low_rank: bool, hdt, seeds):
     s = batch.copy()
     if low_rank:
         h = np.zeros((b, 0), dtype=hdt)
-        M = (s.astype(np.int64) @ net.patterns.T.astype(np.int64)).astype(np.int64)
-        M = np.ascontiguousarray(M)
+        M = np.ascontiguousarray(net.pattern_overlaps_int(s))
     else:
         check_memory(b * n * np.dtype(hdt).itemsize, f"local fields of {b} chains × {n} spins")
         h = np.ascontiguousarray(net.raw_fields(s)).astype(hdt)

@@ -278,7 +278,7 @@ def _chain_group(g, net, chains, temps, cfg, out):
     n = s.shape[1]
     n_sweeps = temps.shape[0]
     sts = np.empty((group, 4), dtype=np.uint64)
-    bufs = np.empty((group, n), dtype=np.int64)
+    bufs = np.empty((group, n), dtype=np.int32)  # half the cache footprint of int64
     for j in range(group):
         sts[j] = rng_init(seeds[g * group + j])
         for i in range(n):
@@ -341,7 +341,7 @@ def _tempering_group(g, net, chains, temps, cfg, run_seeds, pos, out):
     n_loc = group * k_t
     c0 = g * n_loc
     sts = np.empty((n_loc, 4), dtype=np.uint64)
-    bufs = np.empty((n_loc, n), dtype=np.int64)
+    bufs = np.empty((n_loc, n), dtype=np.int32)
     rsts = np.empty((group, 4), dtype=np.uint64)
     who = np.empty((group, k_t), dtype=np.int64)  # chain at each temperature
     energy = np.empty(n_loc)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from esorma._results import summarized
+from esorma._threads import thread_policy
 from esorma._validation import (
     as_rng,
     check_choice,
@@ -273,8 +274,9 @@ def sample(
         Also keep the measured states (K × C × N int8; small networks).
     path : {"auto", "dense", "low_rank"}
         Field bookkeeping: N raw fields (a flip costs O(N)), or for Hebb networks with
-        patterns the P overlaps (every update costs O(P)); "auto" picks low rank for Hebb
-        networks with at most 32 patterns.
+        patterns the P overlaps (every update costs O(P), J is never formed); "auto" picks
+        low rank for Hebb networks with at most 32 patterns, and with more while their
+        (not yet formed) J would not fit in memory.
     rng : None, int or Generator
         Draws the random initial states and one seed per chain.
 
@@ -350,8 +352,9 @@ def sample(
          int(record_samples)], dtype=np.int64,
     )
     t0, c0 = time.perf_counter(), time.process_time()
-    kernel = _k.run_chains if n_sweeps * n * c >= _k.SERIAL_WORK else _k.run_chains_serial
-    kernel(nt, chains, temps, cfg, out)
+    with thread_policy(n_sweeps * n * c, items=c // group, serial_work=_k.SERIAL_WORK) as nth:
+        kernel = _k.run_chains if nth > 1 else _k.run_chains_serial
+        kernel(nt, chains, temps, cfg, out)
     seconds, cpu_seconds = time.perf_counter() - t0, time.process_time() - c0
     n_updates = n_sweeps * n * c
     return SamplingResult(

@@ -252,8 +252,11 @@ def parallel_tempering(
                     n_sweeps], dtype=np.int64)
     t0 = time.perf_counter()
     work = n_sweeps * n * c
-    kernel = _k.run_tempering if work >= _k.SERIAL_WORK and n_runs > 1 else _k.run_tempering_serial
-    kernel(nt, chains, temps, cfg, run_seeds, pos, out)
+    from esorma._threads import thread_policy
+
+    with thread_policy(work, items=n_runs // group, serial_work=_k.SERIAL_WORK) as nth:
+        kernel = _k.run_tempering if nth > 1 else _k.run_tempering_serial
+        kernel(nt, chains, temps, cfg, run_seeds, pos, out)
     seconds = time.perf_counter() - t0
     s = chains[0].reshape(n_runs, k_t, n)
     order_idx = np.argsort(pos.reshape(n_runs, k_t), axis=1)

@@ -16,6 +16,7 @@ from esorma._validation import (
     spawn_seeds,
 )
 from esorma.dynamics import _kernels as _k
+from esorma.dynamics._common import prefer_low_rank
 
 __all__ = ["DynamicsResult", "run"]
 
@@ -62,10 +63,13 @@ class DynamicsResult:
         return bool(np.all(self.converged))
 
 
-def run_bytes(n_states: int, n_neurons: int) -> float:
+def run_bytes(n_states: int, n_neurons: int, n_patterns: int | None = None) -> float:
     """Estimated peak memory of :func:`run` beyond its input: the working copy of the states
     (1 byte per spin), the fields (8) and the float64 copy of the states for the energies (8),
-    plus per-state counters."""
+    plus per-state counters. With ``n_patterns`` (the low-rank path of Hebb networks built
+    from patterns): the states and the P overlaps per state only."""
+    if n_patterns is not None:
+        return float(n_states) * (2.0 * n_neurons + 8.0 * n_patterns + 64.0)
     return float(n_states) * (17.0 * n_neurons + 64.0)
 
 
@@ -104,6 +108,16 @@ def run(
     -------
     DynamicsResult
 
+    Notes
+    -----
+    Integer Hebb networks built by ``Hopfield.from_patterns`` run on their overlaps
+    ``M = ξ s`` (O(NP) memory, an update costs O(P), J is not formed) up to 32 patterns, and
+    beyond that while the work spent on this path stays below the cost of forming J (or
+    while J would not fit in memory); then J is formed once and the dense fields are used.
+    The raw fields are the same exact integers on both paths, so the results are
+    bit-identical. The number of threads is chosen per call from the work
+    (:mod:`esorma._threads`); results do not depend on it.
+
     Examples
     --------
     >>> import numpy as np
@@ -115,13 +129,19 @@ def run(
     >>> bool(res.all_converged), np.round(net.overlaps(res.states).diagonal(), 2).tolist()
     (True, [1.0, 1.0, 1.0, 1.0, 1.0])
     """
+    from esorma._threads import thread_policy
     from esorma.networks import as_network
 
     net = as_network(network)
+    # Integer Hebb networks built from patterns run on their overlaps M = ξ s (O(NP) memory,
+    # bit-identical to the dense path) when that is cheaper or the dense J would not fit.
     shape = np.shape(states)  # refuse before validating (which itself costs O(B N) memory)
     b = shape[0] if len(shape) == 2 else 1
+    # ~3 sweeps of O(NP) per state (a retrieval typically converges in 1-2 sweeps + 1 check)
+    lr_work = 3.0 * b * net.n_neurons * (net.n_patterns + 1)
+    low_rank = bool(getattr(net, "_exact_low_rank", False)) and prefer_low_rank(net, lr_work)
     check_memory(
-        run_bytes(b, net.n_neurons),
+        run_bytes(b, net.n_neurons, n_patterns=net.n_patterns if low_rank else None),
         f"zero-temperature dynamics of {b} states of N = {net.n_neurons} spins",
         hint="run the states in smaller batches",
     )
@@ -130,24 +150,44 @@ def run(
     check_choice(order, "order", ("random", "sequential"))
     max_sweeps = check_int(max_sweeps, "max_sweeps", minimum=0)
     rng = as_rng(rng)
-    b = batch.shape[0]
+    b, n = batch.shape
     s = batch.copy()
-    h = net.raw_fields(s)
-    h = np.ascontiguousarray(h, dtype=np.int64 if net.is_integer else np.float64)
     sweeps = np.zeros(b, dtype=np.int64)
     seeds = None
+    # Work of one sweep over the batch: O(N P) per state on the low-rank path, O(N²) on the
+    # dense one (an upper bound: a flip costs N, and early sweeps flip a fraction of spins).
+    work = float(b) * n * ((net.n_patterns + 1) if low_rank else n)
+    if low_rank:
+        m = np.ascontiguousarray(net.pattern_overlaps_int(s))
+        h = np.zeros((b, 0), dtype=np.int64)
+        J = np.zeros((0, 0), dtype=net.couplings_dtype)
+    else:
+        h = net.raw_fields(s)
+        h = np.ascontiguousarray(h, dtype=np.int64 if net.is_integer else np.float64)
+        m = np.zeros((b, 0), dtype=np.int64)
     if mode == "async":
         seeds = spawn_seeds(rng, b)
         conv = np.zeros(b, dtype=np.bool_)
-        _k.async_batch(
-            net._Jt, float(net.scale), net.theta, s, h, seeds, max_sweeps,
-            order == "random", sweeps, conv,
-        )
+        args = (seeds, max_sweeps, order == "random", sweeps, conv)
+        with thread_policy(work, items=b) as threads:
+            if low_rank:
+                kern = _k.async_batch_lr if threads > 1 else _k.async_batch_lr_serial
+                kern(net.xi_t, float(net.scale), net.theta, s, m, *args)
+            else:
+                kern = _k.async_batch if threads > 1 else _k.async_batch_serial
+                kern(net._Jt, float(net.scale), net.theta, s, h, *args)
         cycle = conv.astype(np.int64)
-        energies = -0.5 * net.scale * np.einsum("bi,bi->b", s.astype(np.float64), h) + s @ net.theta
+        if low_rank:
+            energies = net._energy_from_overlaps(s, m)
+        else:
+            energies = net._energy_from(s, h)
     else:
         cycle = np.zeros(b, dtype=np.int64)
-        _k.sync_batch(net.J, float(net.scale), net.theta, s, h, max_sweeps, sweeps, cycle)
+        xi_t = net.xi_t if low_rank else np.zeros((n, 0), dtype=np.int8)
+        with thread_policy(work, items=b) as threads:
+            kern = _k.sync_batch if threads > 1 else _k.sync_batch_serial
+            kern(J if low_rank else net.J, xi_t, low_rank, float(net.scale), net.theta, s, h,
+                 m, max_sweeps, sweeps, cycle)
         conv = cycle > 0
         energies = net.energy(s)
     if was_1d:
