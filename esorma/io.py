@@ -993,9 +993,15 @@ def save_network(path, network, *, config=None, seed=None) -> Path:
 
     if not isinstance(network, Hopfield):
         raise TypeError(f"network must be an esorma.Hopfield; got {type(network).__name__}")
+    lazy = bool(getattr(network, "_lazy", False))
     with atomic_h5(path, kind="network", config=config, seed=seed) as fh:
         g = fh.create_group("network")
-        _write_array(g, "J", np.asarray(network.J))
+        if lazy:
+            # A Hebb network built from patterns is saved as its patterns (O(NP) bytes, never
+            # the N x N matrix): loading rebuilds the same lazy network.
+            set_attr(g, "lazy_hebb_dtype", str(network.couplings_dtype))
+        else:
+            _write_array(g, "J", np.asarray(network.J))
         _write_array(g, "theta", np.asarray(network.theta))
         set_attr(g, "scale", network.scale)
         if network.patterns is not None:
@@ -1003,6 +1009,24 @@ def save_network(path, network, *, config=None, seed=None) -> Path:
         if network.rule is not None:
             set_attr(g, "rule", network.rule)
     return Path(path)
+
+
+def _load_lazy_hebb(n, name, required, dtype):
+    """Rebuild a Hebb network saved as its patterns (see :func:`save_network`)."""
+    from esorma.networks import Hopfield
+
+    missing = [k for k in ("patterns", "theta") if k not in n]
+    if missing:
+        raise FileFormatError(f"{name}: the network lacks {missing} (a Hebb network saved as patterns)")
+    check_digest(n, required=required)
+    dtype = dtype.decode() if isinstance(dtype, bytes) else str(dtype)
+    integer = dtype in ("int16", "int32")
+    try:
+        return Hopfield.from_patterns(
+            _read_dataset(n["patterns"], required), "hebb", integer=integer,
+            dtype=dtype if integer else None, theta=_read_dataset(n["theta"], required))
+    except (TypeError, ValueError) as exc:
+        raise FileFormatError(f"{name}: the stored network is invalid ({exc})") from None
 
 
 def load_network(path_or_group):
@@ -1027,6 +1051,9 @@ def load_network(path_or_group):
         if meta.get("kind") not in (None, "network"):
             raise FileFormatError(f"{name} holds a {meta.get('kind')!r}, not a network")
         n = g["network"]
+        lazy = n.attrs.get("lazy_hebb_dtype")
+        if lazy is not None:
+            return _load_lazy_hebb(n, name, required, lazy)
         missing = [k for k in ("J", "theta") if k not in n]
         if missing or "scale" not in n.attrs:
             raise FileFormatError(f"{name}: the network lacks "

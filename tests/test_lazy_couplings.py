@@ -158,3 +158,22 @@ def test_many_patterns_use_the_dense_path_unless_J_would_not_fit(monkeypatch):
     b = run(net, starts, rng=6)  # P > 32: the dense path (J formed) is cheaper per sweep
     assert net.couplings_formed
     assert np.array_equal(a.states, b.states) and np.array_equal(a.energies, b.energies)
+
+
+def test_a_lazy_hebb_network_is_saved_as_its_patterns_and_loads_lazy(tmp_path):
+    import h5py
+
+    from esorma.io import load_network, save_network
+    from esorma.patterns import random_patterns
+
+    xi = random_patterns(3, 50, rng=4)
+    for integer in (True, False):
+        net = Hopfield.from_patterns(xi, integer=integer, theta=np.full(50, 0.02))
+        p = save_network(tmp_path / f"n{integer}.h5", net, seed=4)
+        with h5py.File(p) as f:
+            assert "J" not in f["network"]          # O(NP) bytes on disk, never N x N
+        back = load_network(p)
+        assert not back.couplings_formed
+        assert back.couplings_dtype == net.couplings_dtype and back.scale == net.scale
+        np.testing.assert_array_equal(back.J, net.J)
+        np.testing.assert_array_equal(back.theta, net.theta)
