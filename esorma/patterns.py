@@ -56,10 +56,15 @@ def corrupt(states, fraction: float, *, rng=None) -> np.ndarray:
     k = int(round(fraction * n))
     out = batch.copy()
     if k:
-        keys = rng.random((b, n))
-        idx = np.argpartition(keys, k - 1, axis=1)[:, :k]
-        rows = np.repeat(np.arange(b), k)
-        out[rows, idx.ravel()] *= -1
+        # Keys are drawn in blocks of rows (the same stream as one (B, N) draw), so the
+        # temporaries stay O(N) for long states instead of O(B N) float64 + int64.
+        step = max(1, (1 << 20) // n)
+        for r0 in range(0, b, step):
+            r1 = min(b, r0 + step)
+            keys = rng.random((r1 - r0, n))
+            idx = np.argpartition(keys, k - 1, axis=1)[:, :k]
+            rows = np.repeat(np.arange(r0, r1), k)
+            out[rows, idx.ravel()] *= -1
     return out[0] if was_1d else out
 
 
