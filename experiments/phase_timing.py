@@ -18,7 +18,8 @@ Usage::
         [--out FILE.h5] [--summary FILE.h5] [--figure FILE.png]
 
 ``--out`` is the study's HDF5 file: every finished run is stored at once, and rerunning the
-same command resumes after a kill. ``--summary`` saves the assembled
+same command resumes after a kill. ``--out DIR`` (a folder, as for the other experiments) puts
+``phase_timing.h5``, ``phase_timing_summary.h5`` and ``phase_timing.png`` there. ``--summary`` saves the assembled
 :class:`esorma.bridge.PhaseTimingStudy` (read it with ``esorma.io.load_result``).
 """
 
@@ -36,14 +37,20 @@ def main(argv=None) -> int:
                              "1500 epochs (about half a minute)")
     parser.add_argument("--seed", type=int, default=0, help="study seed (default 0)")
     parser.add_argument("--workers", type=int, default=1, help="local worker processes")
-    parser.add_argument("--out", type=Path, default=None, metavar="FILE.h5",
-                        help="resumable HDF5 file of the runs")
+    parser.add_argument("--out", type=Path, default=None, metavar="FILE.h5|DIR",
+                        help="resumable HDF5 file of the runs, or a folder for all outputs")
     parser.add_argument("--summary", type=Path, default=None, metavar="FILE.h5",
                         help="save the assembled PhaseTimingStudy (save_result)")
     parser.add_argument("--figure", type=Path, default=None, metavar="FILE.png",
                         help="the four-panel figure")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
+    if args.out is not None and args.out.suffix not in (".h5", ".hdf5"):
+        folder = args.out
+        folder.mkdir(parents=True, exist_ok=True)
+        args.out = folder / "phase_timing.h5"
+        args.summary = args.summary or folder / "phase_timing_summary.h5"
+        args.figure = args.figure or folder / "phase_timing.png"
     for flag, path in (("--out", args.out), ("--summary", args.summary)):
         if path is not None and path.suffix not in (".h5", ".hdf5"):
             parser.error(f"{flag} must end in .h5 or .hdf5; got {path}")
