@@ -78,7 +78,8 @@ class FixedPoints:
     seconds : float
         Wall-clock time of the search.
     method : str
-        ``"branch-and-bound"``.
+        ``"branch-and-bound"``, or ``"low-rank"`` for a network built by
+        ``Hopfield.from_patterns(xi, "hebb")`` (see ``compact``).
     used_symmetry : bool
         True when theta = 0: one spin was fixed and every state was emitted with its flip.
     n_subtrees : int
@@ -87,6 +88,12 @@ class FixedPoints:
         The up-front estimate of ``n_visited`` (Knuth's random-probe estimator).
     n_neurons : int
         N.
+    compact : HebbFixedPoints or None
+        Low-rank method only: every fixed point as counts of +1 neurons per neuron class
+        (:class:`esorma.attractors.HebbFixedPoints`, with ``labels()``). ``states`` is then
+        filled only when the states take at most 64 MiB (``lowrank.DENSE_STATES_BYTES``);
+        otherwise it is empty (``compact.states(limit)`` materialises them) and
+        ``energies`` lists the energies of all fixed points, ascending.
     """
 
     states: np.ndarray
@@ -98,13 +105,17 @@ class FixedPoints:
     n_subtrees: int = 1
     estimated_nodes: float = float("nan")
     n_neurons: int = field(default=0)
+    compact: object = field(default=None, metadata={
+        "description": "low-rank method: the fixed points by neuron class (HebbFixedPoints)"})
 
     def __len__(self) -> int:
-        return int(self.states.shape[0])
+        return self.n_fixed_points
 
     @property
     def n_fixed_points(self) -> int:
-        """Number of fixed points K."""
+        """Number of fixed points K (also when ``states`` is not materialised)."""
+        if self.compact is not None:
+            return int(self.compact.n_fixed_points)
         return int(self.states.shape[0])
 
 
@@ -390,15 +401,19 @@ def _check_cost(p: _Problem, max_seconds: float, max_fixed_points: int | None = 
     return nodes
 
 
-def _frontier(p: _Problem, n_subtrees: int):
-    """Expand the top of the search tree serially until it has >= n_subtrees open nodes.
+def _frontier(p: _Problem, n_subtrees: int, start: np.ndarray | None = None):
+    """Expand the top of the search tree (or of the subtree below the partial assignment
+    ``start``) serially until it has >= n_subtrees open nodes.
 
     Returns ``(roots (M, N) int8, leaf codes met on the way, nodes evaluated)``. Depends only
-    on the problem and ``n_subtrees`` (never on the thread count).
+    on the problem, ``start`` and ``n_subtrees`` (never on the thread count).
     """
     from esorma.attractors import _enum_kernels as K
 
-    nodes = np.zeros((1, p.n), dtype=np.int8)
+    if start is None:
+        nodes = np.zeros((1, p.n), dtype=np.int8)
+    else:
+        nodes = np.ascontiguousarray(start, dtype=np.int8).reshape(1, p.n)
     leaves = []
     visited = 0
     if n_subtrees <= 1:
@@ -423,12 +438,14 @@ def _search(p: _Problem, roots, *, store: bool, limit: int, cap: int, parallel: 
         m = rts.shape[0]
         out = np.zeros((m, width), np.uint64)
         res = np.zeros((m, 3), np.int64)
-        # prange hands each thread one contiguous block of iterations, and whole regions of
-        # the tree (e.g. all subtrees below s_k = +1) differ in size: shuffle the subtrees
-        # (fixed seed) so that every block gets a fair sample; results are put back in
-        # subtree order, so the output does not depend on the shuffle or the thread count
+        # the threads take subtrees one at a time off a shared counter (dynamic scheduling);
+        # whole regions of the tree (e.g. all subtrees below s_k = +1) differ in size, so the
+        # subtrees are shuffled (fixed seed) to spread the large ones over the queue; results
+        # are put back in subtree order: the output does not depend on the shuffle, the
+        # number of threads or which thread ran which subtree
         perm = np.random.default_rng(_PROBE_SEED).permutation(m)
-        kernel(p.JT, p.aJT, p.J0, p.diag, p.t, p.tols, p.sym, p.sym_j, rts[perm], out, limit, res)
+        kernel(p.JT, p.aJT, p.J0, p.diag, p.t, p.tols, p.sym, p.sym_j, rts[perm], out, limit, res,
+               _n_threads())
         out[perm] = out.copy()
         res[perm] = res.copy()
         return out, res[:, 0], res[:, 1], res[:, 2].astype(bool)
@@ -511,6 +528,7 @@ def enumerate_fixed_points(
     max_seconds: float = 600.0,
     max_fixed_points: int = 1 << 22,
     n_subtrees: int = 1024,
+    method: str = "auto",
 ) -> FixedPoints:
     """Every fixed point ``s_i h_i >= 0`` (``h = J s - theta``) of a network, exactly.
 
@@ -541,6 +559,13 @@ def enumerate_fixed_points(
     n_subtrees : int, default 1024
         Independent subtrees searched in parallel; the result does not depend on it, nor
         on the number of threads.
+    method : {"auto", "low-rank", "branch-and-bound"}
+        ``"auto"`` takes the low-rank search (:func:`esorma.attractors.hebb_fixed_points`,
+        polynomial in N for few patterns, any N) for a network built by
+        ``Hopfield.from_patterns(xi, "hebb")`` when N > 64, when it has at most 20 neuron
+        classes, or up to 64 when it is estimated faster (:func:`esorma.attractors.lowrank.
+        use_lowrank`), and the branch-and-bound otherwise; ``FixedPoints.method`` says which
+        ran.
 
     Returns
     -------
@@ -566,25 +591,35 @@ def enumerate_fixed_points(
     * the sum of these conditions over the assigned spins fails even with the remaining
       spins chosen for the sum: ``sum_i [s_i (q_i - theta_i) + J_ii] + sum_j |p_j| < 0``
       with ``p_j = sum_{i assigned} s_i J_ij`` (this cuts the balanced partial states of
-      ferromagnetic and low-load Hebb couplings that the per-spin test keeps).
+      ferromagnetic and low-load Hebb couplings that the per-spin test keeps), or
+    * the same sum fails over the deficit set ``D`` alone, the assigned spins with
+      ``c_i = s_i (q_i - theta_i) + J_ii < 0`` (``p_j`` summed over ``D``): the spins that still
+      need help from the unassigned ones often need the same spins with opposite signs
+      (with the branching rule below, 6x fewer nodes for SK couplings at N = 40, 8x at 44).
 
     Spins with a single admissible value are assigned first (propagation); otherwise the
-    search branches on the free spin with the largest ``R_i``. With ``theta = 0`` the set of
-    fixed points is symmetric under ``s -> -s``: the first spin is fixed to +1 and both
-    states are emitted. The top of the tree is expanded serially into about ``n_subtrees``
-    independent subtrees, searched in parallel (``prange``) and concatenated in order, so
-    the output is the same for any number of threads. For integer couplings (and integer
-    ``theta / scale``) all tests are exact integer arithmetic in float64, so ties
-    ``h_i = 0`` are decided exactly.
+    search branches on the free spin with the largest ``R_i + 3 |p_i|`` (``p`` summed
+    over the deficit set ``D``: the spin the unstable ones depend on most). With
+    ``theta = 0`` the set of fixed points is symmetric under ``s -> -s``: the first spin is
+    fixed to +1 and both states are emitted. The top of the tree is expanded serially into
+    about ``n_subtrees`` independent subtrees, handed out one at a time to Numba's threads
+    (an atomic counter: a thread slowed down by another job on its core never holds back
+    the others) and concatenated in order, so the output is the same for any number of
+    threads. For integer couplings (and integer ``theta / scale``) all tests are exact
+    integer arithmetic in float64, so ties ``h_i = 0`` are decided exactly.
 
     Cost: O(N) time per visited node and O(N^2) memory per thread, plus O(N) bytes per fixed
-    point. For SK couplings the number of visited nodes grows roughly like ``exp(0.5 N)``:
-    about 2e6 at N = 32 and 1e8 at N = 40 (a fraction 1e-4 of the 2^N states), i.e.
-    a fraction of a second and a few seconds on 2 cores. Ferromagnetic and low-load Hebb
-    couplings are harder for these bounds (about 1e9 nodes for a 40-spin ferromagnet).
-    The cost is estimated up front with Knuth's random-probe estimator (1000 random
-    root-to-leaf paths; reported as ``estimated_nodes``) and the call is refused when the
-    estimate exceeds ``max_seconds``. The number of fixed points itself grows like
+    point. For SK couplings the number of visited nodes grows roughly like ``exp(0.4 N)``:
+    about 1.7e7 at N = 40 and 8e7 at N = 44 (a fraction 5e-6 of the 2^N states), i.e.
+    about 3.5 s and 18 s of CPU time, shared by the threads (8x fewer nodes and 2.6x less
+    CPU time than before the deficit-set bound; ``benchmarks/bench_enumeration.py``).
+    Beyond N = 48 or so, split the search over several machines with
+    :func:`esorma.attractors.enumerate_fixed_points_distributed` (Dask, resumable).
+    Ferromagnetic and low-load Hebb couplings are harder for these bounds (about 1e9 nodes
+    for a 40-spin ferromagnet). The cost is estimated up front with Knuth's random-probe
+    estimator (1000 random root-to-leaf paths; reported as ``estimated_nodes``) and the call
+    is refused when the estimate exceeds ``max_seconds``. The number of fixed points itself
+    grows like
     ``exp(0.1992 N)`` for SK couplings (Tanaka & Edwards 1980).
 
     Examples
@@ -604,6 +639,11 @@ def enumerate_fixed_points(
     max_seconds, n_subtrees, max_fixed_points = _validate_common(
         max_seconds, n_subtrees, max_fixed_points
     )
+    from esorma.attractors import lowrank
+
+    if lowrank.use_lowrank(J, theta, tol, method):  # a rule-built Hebb network
+        return lowrank.lowrank_enumeration(J, sort=sort, max_seconds=max_seconds,
+                                           max_fixed_points=max_fixed_points)
     p = _prepare(J, theta, tol)
     t0 = time.perf_counter()
     est = _check_cost(p, max_seconds, max_fixed_points)
@@ -678,13 +718,16 @@ def count_fixed_points(
     max_seconds: float = 600.0,
     max_fixed_points: int = 1 << 22,
     n_subtrees: int = 1024,
+    method: str = "auto",
 ) -> int:
     """Number of fixed points of a network.
 
     Same search, parameters and cost as :func:`enumerate_fixed_points`. With integer
     couplings and thresholds (exact arithmetic) nothing is stored (memory O(N^2) per thread
     whatever the count, and ``max_fixed_points`` is ignored); otherwise the candidate states
-    are kept for the final float test.
+    are kept for the final float test. ``method`` as in :func:`enumerate_fixed_points` (the
+    low-rank count of a rule-built Hebb network is exact for any N; ``max_fixed_points``
+    then bounds its class-count solutions).
 
     Examples
     --------
@@ -696,6 +739,11 @@ def count_fixed_points(
     max_seconds, n_subtrees, max_fixed_points = _validate_common(
         max_seconds, n_subtrees, max_fixed_points
     )
+    from esorma.attractors import lowrank
+
+    if lowrank.use_lowrank(J, theta, tol, method):  # a rule-built Hebb network: exact, any N
+        return lowrank.lowrank_enumeration(J, max_seconds=max_seconds,
+                                           max_fixed_points=max_fixed_points, count_only=True)
     p = _prepare(J, theta, tol)
     parallel = _check_cost(p, max_seconds, max_fixed_points, store=p.needs_filter) > _SMALL_SEARCH
     if p.needs_filter:

@@ -22,6 +22,14 @@ basin fractions with binomial error bars. --method auto (the default) is exact u
 unless --dynamics async or --from asks for the sampled search.
 Attractors are labelled: stored pattern, reversed pattern, odd mixture, or spurious.
 
+--method enumerate lists every fixed point (s_i h_i >= 0 for all i) by branch-and-bound,
+without basins, for N up to 64 (SK couplings: N = 44 in well under a minute on 2 cores; the
+cost is estimated first and a search longer than --max-seconds is refused). --dask ADDRESS
+(a scheduler tcp://host:port, or "local" for --workers processes on this machine) splits the
+search into prefix tasks run on a Dask cluster, and --checkpoint FILE.h5 writes every finished
+prefix to a resumable HDF5 file: run the same command again after a kill and the finished
+prefixes are skipped. The result is the same as the single-process search.
+
 Energies are E = -1/2 s.J.s + theta.s (the whole network, not per spin).
 """
 EXAMPLES = [
@@ -30,6 +38,9 @@ EXAMPLES = [
     "esorma attractors --n 1000 --load 0.05 --starts 2000 --from random --figure attr.png",
     "esorma attractors --sk --n 18 --method exact --out sk18.h5",
     "esorma attractors --couplings J.npy --method sampled --dynamics sync",
+    "esorma attractors --sk --n 36 --method enumerate --json",
+    "esorma attractors --sk --n 52 --method enumerate --dask tcp://10.0.0.5:8786 "
+    "--checkpoint sk52.h5 --max-seconds 1e6",
 ]
 ORDER = 10
 
@@ -54,8 +65,10 @@ def add_arguments(parser):
     g.add_argument("--rule", choices=("hebb", "pseudo_inverse", "storkey"), default=None,
                    help="learning rule of the random pattern network (default hebb)")
     m = parser.add_argument_group("search")
-    m.add_argument("--method", choices=("auto", "exact", "sampled"), default="auto",
-                   help=f"exact basins (N <= {MAX_EXACT_NEURONS}), sampled search, or auto: "
+    m.add_argument("--method", choices=("auto", "exact", "sampled", "enumerate"),
+                   default="auto",
+                   help=f"exact basins (N <= {MAX_EXACT_NEURONS}), sampled search, every fixed "
+                        f"point by branch-and-bound (enumerate, N <= 64), or auto: "
                         f"exact if N <= {AUTO_EXACT_MAX} (default auto)")
     m.add_argument("--dynamics", choices=("sync", "sequential", "async"), default=None,
                    help="exact: sync (default) or sequential sweeps; sampled: async random "
@@ -72,6 +85,21 @@ def add_arguments(parser):
     m.add_argument("--tol", type=float, default=None, metavar="F",
                    help="label tolerance: fraction of spins that may differ from a pattern "
                         "or mixture (default 0 exact, 0.05 sampled)")
+    e = parser.add_argument_group("enumeration (--method enumerate)")
+    e.add_argument("--dask", nargs="?", const="local", default=None, metavar="ADDRESS",
+                   help="run the search as prefix tasks on a Dask cluster: a scheduler "
+                        "address tcp://host:port, or 'local' (the default without an "
+                        "address: --workers processes on this machine)")
+    e.add_argument("--checkpoint", type=Path, default=None, metavar="FILE.h5",
+                   help="write every finished prefix to this resumable HDF5 file; rerun the "
+                        "same command to resume")
+    e.add_argument("--prefixes", type=int, default=256, metavar="K",
+                   help="at least K prefix tasks with --dask/--checkpoint (default 256)")
+    e.add_argument("--workers", type=int, default=1, metavar="W",
+                   help="processes of the local Dask cluster of --dask local (default 1)")
+    e.add_argument("--max-seconds", type=float, default=600.0, metavar="S",
+                   help="refuse a search estimated longer than S seconds on this machine "
+                        "(default 600)")
     o = add_outputs(parser, figure=True, seed=0,
                     out_help="write the network and its attractors to this HDF5 file (.h5)",
                     figure_help="draw energy against basin size (and, for exact results with "
@@ -118,6 +146,26 @@ def _check_flags(args) -> dict:
                 kw["n_patterns"] = check_int(3 if args.patterns is None else args.patterns,
                                              "--patterns", minimum=1)
             kw["rule"] = args.rule or "hebb"
+    _check_enumeration_flags(args)
+    if args.method == "enumerate":
+        if args.dynamics is not None or args.start_from is not None:
+            raise ValueError("--dynamics and --from do not apply to --method enumerate (it "
+                             "lists the fixed points s_i h_i >= 0, which every dynamics shares)")
+        if args.tol is not None:
+            raise ValueError("--tol (label tolerance) does not apply to --method enumerate")
+        if getattr(args, "figure", None) is not None:
+            raise ValueError("--figure is not available with --method enumerate (use --out "
+                             "and plot the energies)")
+        if args.couplings is not None:
+            from esorma.couplings import read_couplings
+
+            n = read_couplings(args.couplings).n_neurons
+        if n > 64:
+            raise ValueError(f"--method enumerate handles N <= 64 spins; got N = {n} (use "
+                             "--method sampled)")
+        kw["method"] = "enumerate"
+        kw["rng"] = args.seed
+        return kw
     if args.method == "exact":
         if args.dynamics == "async":
             raise ValueError("--dynamics must be sync or sequential with --method exact "
@@ -150,6 +198,86 @@ def _check_flags(args) -> dict:
         rng=args.seed,
     )
     return kw
+
+
+def _check_enumeration_flags(args) -> None:
+    from esorma._validation import check_int, check_real
+
+    check_int(args.prefixes, "--prefixes", minimum=1, maximum=1 << 16)
+    check_int(args.workers, "--workers", minimum=1)
+    check_real(args.max_seconds, "--max-seconds", minimum=0.0, strict_min=True)
+    if args.method != "enumerate":
+        given = [f for f, v in (("--dask", args.dask), ("--checkpoint", args.checkpoint))
+                 if v is not None]
+        if given:
+            verb = "apply" if len(given) > 1 else "applies"
+            raise ValueError(f"{' and '.join(given)} only {verb} to --method enumerate; got "
+                             f"--method {args.method}")
+        return
+    if args.dask is not None and args.dask != "local":
+        from esorma.sweeps.executors import _check_address
+
+        try:
+            _check_address(args.dask)
+        except (TypeError, ValueError):
+            raise ValueError(f"--dask must be 'local' or a scheduler address like "
+                             f"tcp://host:8786; got {args.dask!r}") from None
+    if args.checkpoint is not None and args.checkpoint.suffix not in (".h5", ".hdf5"):
+        raise ValueError(f"--checkpoint must be an HDF5 file ending in .h5; got "
+                         f"{str(args.checkpoint)!r}")
+
+
+def _run_enumeration(args, kw) -> int:
+    """--method enumerate: every fixed point (optionally over Dask, checkpointed)."""
+    from esorma.attractors import enumerate_fixed_points, enumerate_fixed_points_distributed
+    from esorma.attractors.study import _network, _split_rng
+    from esorma.cli._common import finish, progress
+
+    say = progress(args)
+    gen, _, seed = _split_rng(kw["rng"])
+    net, source, _ = _network(kw.get("network"), kw.get("n_neurons"), kw.get("n_patterns"),
+                              kw.get("load"), kw.get("rule"), kw.get("sk", False), gen)
+    split = args.dask is not None or args.checkpoint is not None
+    done = 0
+    if args.checkpoint is not None and args.checkpoint.exists():
+        from esorma.sweeps import load_points
+
+        done = len(load_points(args.checkpoint, on_damage="skip")[1])
+    say(f"enumerating the fixed points of N = {net.n_neurons} spins"
+        + (f" ({done} prefixes already in {args.checkpoint})" if done else "") + " ...")
+    if split:
+        fp = enumerate_fixed_points_distributed(
+            net, client=args.dask, checkpoint=args.checkpoint, n_prefixes=args.prefixes,
+            workers=args.workers, max_seconds=args.max_seconds,
+            progress=not (args.quiet or args.json))
+    else:
+        fp = enumerate_fixed_points(net, max_seconds=args.max_seconds)
+    kind = {"sk": "SK network", "patterns": "pattern network"}.get(source, "network")
+    summary = {
+        "n_neurons": fp.n_neurons, "n_fixed_points": fp.n_fixed_points,
+        "n_visited": fp.n_visited, "estimated_nodes": fp.estimated_nodes,
+        "seconds": fp.seconds, "used_symmetry": fp.used_symmetry,
+        "ground_energy": float(fp.energies.min()) if len(fp) else None,
+        "prefix_tasks": fp.n_subtrees if split else None,
+        "prefixes_resumed": done if split else None,
+    }
+    config = {"method": "enumerate", "network": source, "n_neurons": fp.n_neurons,
+              "dask": args.dask, "prefixes": args.prefixes if split else None}
+    top = len(fp) if args.top == 0 else min(args.top, len(fp))
+    lines = [f"every fixed point of a {kind}, N = {fp.n_neurons}: {fp.n_fixed_points} "
+             f"(branch-and-bound, {fp.n_visited} nodes, {fp.seconds:.2f} s"
+             + (f", {fp.n_subtrees} prefix tasks" if split else "") + ")", "",
+             f"{'#':>4}  {'energy E':>11}  state"]
+    for k in range(top):
+        st = "".join("+" if x > 0 else "-" for x in fp.states[k])
+        lines.append(f"{k:>4}  {_energy(float(fp.energies[k])):>11}  {st}")
+    if top < len(fp):
+        lines.append(f"... and {len(fp) - top} more (--top 0 lists all)")
+    rows = [{"index": k, "energy": float(fp.energies[k]),
+             "state": fp.states[k].astype(int).tolist()} for k in range(top)]
+    return finish(args, fp, summary={"config": config, "summary": summary,
+                                     "fixed_points": rows},
+                  text=lines, config=config, seed=seed)
 
 
 # --------------------------------------------------------------------------- text
@@ -219,6 +347,8 @@ def run(args) -> int:
     from esorma.plotting.attractors import plot_attractor_study
 
     kw = _check_flags(args)
+    if kw.get("method") == "enumerate":
+        return _run_enumeration(args, kw)
     say = progress(args)
     say("finding attractors ...")
     study = attractor_study(**kw)

@@ -384,3 +384,24 @@ def test_refuses_with_time_estimate():
 def test_refuses_too_many_fixed_points():
     with pytest.raises(ValueError, match="max_fixed_points"):
         enumerate_fixed_points(np.zeros((12, 12)), max_fixed_points=1000)
+
+
+def test_refuses_degenerate_ties_up_front():
+    """Many exact ties (pairs of spins coupled only to each other, zero fields): 2^(N/2)
+    fixed points. Refused from the estimate, quickly, before any search."""
+    import time
+
+    n = 60
+    J = np.zeros((n, n), np.int16)
+    for a in range(0, n, 2):
+        J[a, a + 1] = J[a + 1, a] = 3  # each pair: two fixed points (++ and --)
+    t0 = time.perf_counter()
+    with pytest.raises(ValueError, match="max_fixed_points"):
+        enumerate_fixed_points(J)
+    with pytest.raises(ValueError, match="max_seconds"):
+        count_fixed_points(J)  # nothing stored, but 2^30 leaves to visit
+    assert time.perf_counter() - t0 < 10.0
+    est = estimate_enumeration_cost(J)
+    assert est["fixed_points"] == 2.0**30  # exact from the 30 uncoupled blocks
+    # the same structure at N = 20 is enumerated exactly (2^10 states)
+    assert count_fixed_points(J[:20, :20]) == 2**10
