@@ -90,6 +90,8 @@ def add_arguments(parser):
                    help="run the search as prefix tasks on a Dask cluster: a scheduler "
                         "address tcp://host:port, or 'local' (the default without an "
                         "address: --workers processes on this machine)")
+    e.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="the same as --dask ADDRESS (the spelling of esorma capacity)")
     e.add_argument("--checkpoint", type=Path, default=None, metavar="FILE.h5",
                    help="write every finished prefix to this resumable HDF5 file; rerun the "
                         "same command to resume")
@@ -203,6 +205,11 @@ def _check_flags(args) -> dict:
 def _check_enumeration_flags(args) -> None:
     from esorma._validation import check_int, check_real
 
+    if args.scheduler is not None:
+        if args.dask not in (None, "local", args.scheduler):
+            raise ValueError(f"--scheduler {args.scheduler!r} and --dask {args.dask!r} name two "
+                             "clusters; give one")
+        args.dask = args.scheduler
     check_int(args.prefixes, "--prefixes", minimum=1, maximum=1 << 16)
     check_int(args.workers, "--workers", minimum=1)
     check_real(args.max_seconds, "--max-seconds", minimum=0.0, strict_min=True)
@@ -265,7 +272,8 @@ def _run_enumeration(args, kw) -> int:
               "dask": args.dask, "prefixes": args.prefixes if split else None}
     top = len(fp) if args.top == 0 else min(args.top, len(fp))
     lines = [f"every fixed point of a {kind}, N = {fp.n_neurons}: {fp.n_fixed_points} "
-             f"(branch-and-bound, {fp.n_visited} nodes, {fp.seconds:.2f} s"
+             f"({getattr(fp, 'method', 'branch-and-bound')}, {fp.n_visited} nodes, "
+             f"{fp.seconds:.2f} s"
              + (f", {fp.n_subtrees} prefix tasks" if split else "") + ")", "",
              f"{'#':>4}  {'energy E':>11}  state"]
     for k in range(top):

@@ -56,6 +56,9 @@ def test_checkpoint_resume_and_out_file(capsys, tmp_path, roundtrip):
         (["--dask", "local"], "--method enumerate"),  # without --method enumerate
         (["--method", "enumerate", "--dask", "nowhere"], "--dask"),
         (["--method", "enumerate", "--checkpoint", "x.txt"], "--checkpoint"),
+        (["--method", "enumerate", "--scheduler", "tcp://a:1", "--dask", "tcp://b:2"],
+         "two clusters"),
+        (["--method", "enumerate", "--scheduler", "nowhere"], "--dask"),
         (["--method", "enumerate", "--prefixes", "0"], "--prefixes"),
         (["--method", "enumerate", "--dynamics", "sync"], "--dynamics"),
         (["--method", "enumerate", "--n", "65"], "N <= 64"),
