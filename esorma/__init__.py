@@ -17,6 +17,7 @@ Where things are (each sub-package is imported on first use, e.g. ``esorma.spect
     bridge       MLP training phases, graphs, formulas and BDDs (bridge_study)
     stability    rate networks, Lyapunov exponents, chaos (chaos_study)
     dense        dense associative memories and the modern Hopfield network
+    training     MLP training as a dynamical system: tangent map, Lyapunov spectra, CLVs
     sweeps, io, errors, plotting   resumable grids (local or Dask), HDF5 files, exceptions,
                                    figures
 
@@ -56,6 +57,7 @@ _SUBMODULES = (
     "stability",
     "sweeps",
     "thermo",
+    "training",
 )
 
 

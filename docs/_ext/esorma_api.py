@@ -24,6 +24,7 @@ MODULES = [
     ("esorma.thermo", "Boltzmann networks"),
     ("esorma.bridge", "Bridge: saturated layers to logic"),
     ("esorma.stability", "Stability and chaos"),
+    ("esorma.training", "Training dynamics: tangent maps, Lyapunov spectra, CLVs"),
     ("esorma.dense", "Dense associative memories"),
     ("esorma.sweeps", "Sweeps"),
     ("esorma.io", "Files"),
