@@ -1,16 +1,28 @@
-"""Speed of finite-temperature dynamics and exact thermodynamics (issue targets).
+"""Glauber dynamics and exact thermodynamics, against NumPy doing the same job (issue 19).
 
-Targets (2 cores):
-1. Glauber on a dense N = 4000 Hebb network (P = 3, int16 counts) at T = 0.5, a batch of
-   chains: >= 1e7 spin updates per second.
-2. The low-rank Hebb path (P overlaps instead of N fields, O(P) per update): >= 1e8 updates/s.
-3. Exact thermodynamics of a 24-spin network at 50 temperatures: < 10 s.
+Glauber (heat bath) on a Hebb network, N = 4000, P = 3, T = 0.5, C chains started from the
+first pattern, ``--sweeps`` sweeps in sequential order (spin 0, 1, ..., N−1 in every sweep).
+Both implementations do exactly this job and return the same output (final states, their
+overlaps with the patterns and their energies):
 
-Baselines measured in the same run: a NumPy implementation vectorised over chains (every
-chain updates one random site per step in lockstep; the dense one updates the fields of the
-flipped chains with row gathers, the low-rank one keeps the overlaps), the naive compiled
-single-chain kernel that recomputes each field from a strided column of J, and a NumPy
-enumeration (chunked matrix energies + log-sum-exp) for the exact thermodynamics.
+* esorma: :func:`esorma.dynamics.sample` with ``order="sequential"``, on the dense path
+  (integer Hebb counts, fields kept up to date on each flip) and on the low-rank path
+  (P overlaps instead of N fields), with 1 Numba thread and with all threads;
+* NumPy: the best vectorised implementation we know, vectorised over chains (the update order
+  within a chain is sequential, so the sweep loop over sites is a Python loop): fields
+  ``h = s J`` (dense) or overlaps ``M = s ξᵀ`` (low rank) kept up to date on each flip.
+
+The heat-bath rule is the same (flip with probability 1 / (1 + exp(2 s_i h_i / T))); the random
+numbers are not (each draws its own), so the outputs agree statistically at T = 0.5: the mean
+final overlap of the C chains is compared with its standard error. At T = 0 the dynamics is
+deterministic: both are run from the same corrupted start and must return identical states
+(same order, same tie rule), which checks that they do the same job.
+
+Throughput: chain-sweeps per second (C × sweeps / wall time of the whole public call), and
+spin updates per second (× N). Exact thermodynamics (all 2^N states of an SK network at 50
+temperatures) is compared with a chunked NumPy enumeration (same log Z and specific heat).
+
+BLAS pinned to one thread; medians and spreads over ``--repeats``; machine load recorded.
 
 Run: ``python benchmarks/bench_boltzmann.py [--quick]``; writes
 ``benchmarks/out/bench_boltzmann.json``.
@@ -19,85 +31,76 @@ Run: ``python benchmarks/bench_boltzmann.py [--quick]``; writes
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import statistics
-import time
+import sys
 from pathlib import Path
 
 import numpy as np
 
-
-def _median_time(fn, repeats):
-    times = []
-    out = None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
-
-
-# --------------------------------------------------------------------------- baselines
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import (  # noqa: E402
+    cpu_timeit,
+    machine,
+    pin_blas,
+    print_table,
+    summary,
+    write_json,
+)
 
 
-def numpy_glauber_dense(J, scale, states, temperature, n_steps, rng):
-    """NumPy Glauber, vectorised over chains: one random site per chain per step."""
-    s = states.astype(np.int64).copy()
-    b, n = s.shape
-    h = s @ J.T.astype(np.int64)
-    rows = np.arange(b)
-    for _ in range(n_steps):
-        i = rng.integers(0, n, size=b)
-        f = scale * h[rows, i]
-        x = s[rows, i] * f
-        flip = rng.random(b) * (1.0 + np.exp(2.0 * x / temperature)) < 1.0
-        if flip.any():
-            fr = rows[flip]
-            fi = i[flip]
-            s[fr, fi] *= -1
-            h[fr] += 2 * s[fr, fi][:, None] * J[fi].astype(np.int64)
-    return s
+# --------------------------------------------------------------------------- NumPy baselines
 
 
-def numpy_glauber_low_rank(xi, states, temperature, n_steps, rng):
-    """NumPy Glauber on the low-rank Hebb fields, vectorised over chains."""
-    s = states.astype(np.int64).copy()
-    b, n = s.shape
+def numpy_glauber_dense(J, scale, states, temperature, n_sweeps, rng):
+    """Sequential-order Glauber on dense integer couplings, vectorised over chains.
+
+    ``J`` holds integer counts with zero diagonal (effective couplings ``scale * J``). Returns
+    the final states (int8). At ``temperature == 0``: flip iff ``s_i h_i < 0`` (ties keep).
+    """
+    s = states.astype(np.int64)
+    c, n = s.shape
+    Jl = J.astype(np.int64)
+    h = s @ Jl  # (C, N), J symmetric
+    for _ in range(n_sweeps):
+        for i in range(n):
+            x = s[:, i] * h[:, i]
+            if temperature > 0:
+                u = rng.random(c)
+                flip = u * (1.0 + np.exp(2.0 * scale * x / temperature)) < 1.0
+            else:
+                flip = x < 0
+            if flip.any():
+                rows = np.flatnonzero(flip)
+                s[rows, i] = -s[rows, i]
+                h[rows] += (2 * s[rows, i])[:, None] * Jl[i]
+    return s.astype(np.int8)
+
+
+def numpy_glauber_low_rank(xi, states, temperature, n_sweeps, rng):
+    """Sequential-order Glauber on the low-rank Hebb fields.
+
+    ``h_i = (1/N)(Σ_μ ξ_i^μ M_μ − P s_i)`` with J_ii = 0.
+
+    ``M = s ξᵀ`` (C, P) is kept up to date on each flip (O(P) per update).
+    """
+    s = states.astype(np.int64)
+    c, n = s.shape
     p = xi.shape[0]
-    xit = xi.T.astype(np.int64)
-    M = s @ xit
-    rows = np.arange(b)
-    for _ in range(n_steps):
-        i = rng.integers(0, n, size=b)
-        si = s[rows, i]
-        f = ((xit[i] * M).sum(axis=1) - p * si) / n
-        flip = rng.random(b) * (1.0 + np.exp(2.0 * si * f / temperature)) < 1.0
-        new = np.where(flip, -si, si)
-        s[rows, i] = new
-        M += (2 * new * flip)[:, None] * xit[i]
-    return s
-
-
-def _naive_kernel():
-    from esorma._numba import njit
-    from esorma._prng import rng_below, rng_init, rng_uniform
-
-    @njit
-    def naive(J, scale, s, temperature, n_updates, seed):
-        st = rng_init(seed)
-        n = s.shape[0]
-        for _ in range(n_updates):
-            i = rng_below(st, n)
-            acc = 0
-            for j in range(n):  # strided column J[:, i] (what a naive kernel does)
-                acc += J[j, i] * s[j]
-            x = s[i] * scale * acc
-            if rng_uniform(st) * (1.0 + np.exp(2.0 * x / temperature)) < 1.0:
-                s[i] = -s[i]
-        return s
-
-    return naive
+    xt = np.ascontiguousarray(xi.T.astype(np.int64))  # (N, P)
+    M = s @ xt
+    for _ in range(n_sweeps):
+        for i in range(n):
+            si = s[:, i]
+            a = si * (M @ xt[i]) - p  # s_i h_i N with J_ii = 0
+            if temperature > 0:
+                u = rng.random(c)
+                flip = u * (1.0 + np.exp(2.0 * a / (n * temperature))) < 1.0
+            else:
+                flip = a < 0
+            if flip.any():
+                rows = np.flatnonzero(flip)
+                s[rows, i] = -si[rows]
+                M[rows] += (2 * s[rows, i])[:, None] * xt[i]
+    return s.astype(np.int8)
 
 
 def numpy_exact(J, temps, chunk_bits=20):
@@ -122,122 +125,147 @@ def numpy_exact(J, temps, chunk_bits=20):
     return np.array(out)
 
 
-# --------------------------------------------------------------------------- main
+# --------------------------------------------------------------------------- helpers
+
+
+def _esorma(net, temp, sweeps, start, path, threads, seed):
+    import numba
+
+    from esorma.dynamics.stochastic import sample
+
+    old = numba.get_num_threads()
+    numba.set_num_threads(threads)
+    try:
+        return sample(net, temp, n_sweeps=sweeps, states=start, order="sequential",
+                      path=path, rng=seed).states
+    finally:
+        numba.set_num_threads(old)
+
+
+def _overlap_stats(states, xi):
+    m = (states.astype(np.int64) @ xi[0].astype(np.int64)) / xi.shape[1]
+    return float(m.mean()), float(m.std(ddof=1) / np.sqrt(m.size)) if m.size > 1 else 0.0
+
+
+def _timed(fn, repeats):
+    _, walls, cpus, last = cpu_timeit(fn, repeats=repeats, warmup=1)
+    return summary(walls), summary(cpus), last
+
+
+def glauber_rows(n, p, temp, chains_list, sweeps, repeats, seed):
+    import numba
+
+    from esorma import Hopfield
+    from esorma.patterns import corrupt, random_patterns
+
+    xi = random_patterns(p, n, rng=seed)
+    net = Hopfield.from_patterns(xi)
+    J = (xi.T.astype(np.int64) @ xi.astype(np.int64))
+    np.fill_diagonal(J, 0)
+    scale = 1.0 / n
+    all_threads = numba.get_num_threads()
+    rows, checks = [], []
+
+    # T = 0: deterministic, identical final states expected (same order, same tie rule)
+    start0 = corrupt(np.repeat(xi[:1], 4, axis=0), 0.2, rng=seed + 1)
+    for path in ("dense", "low_rank"):
+        ours = _esorma(net, 0.0, 3, start0, path, 1, seed)
+        if path == "dense":
+            ref = numpy_glauber_dense(J, scale, start0, 0.0, 3, None)
+        else:
+            ref = numpy_glauber_low_rank(xi, start0, 0.0, 3, None)
+        checks.append({"path": path, "T": 0.0, "identical_states": bool(np.array_equal(ours,
+                                                                                     ref))})
+
+    for chains in chains_list:
+        start = np.repeat(xi[:1], chains, axis=0)
+        for path in ("dense", "low_rank"):
+            rng = np.random.default_rng(seed)
+            if path == "dense":
+                np_fn = lambda: numpy_glauber_dense(J, scale, start, temp, sweeps, rng)  # noqa
+            else:
+                np_fn = lambda: numpy_glauber_low_rank(xi, start, temp, sweeps, rng)  # noqa
+            t_np, c_np, s_np = _timed(np_fn, repeats)
+            res = {}
+            for th in sorted({1, all_threads}):
+                k = iter(range(10**6))
+                res[th] = _timed(lambda: _esorma(net, temp, sweeps, start, path, th,
+                                                 seed + next(k)), repeats)
+            m_np = _overlap_stats(s_np, xi)
+            m_es = _overlap_stats(res[1][2], xi)
+            agree = abs(m_np[0] - m_es[0]) <= 4 * np.hypot(m_np[1], m_es[1]) + 1e-3
+            work = chains * sweeps
+            row = {
+                "job": f"Glauber {path} N={n} P={p} T={temp} C={chains} sweeps={sweeps} "
+                       f"sequential",
+                "path": path, "chains": chains, "sweeps": sweeps,
+                "numpy": {"wall": t_np, "cpu": c_np, "chain_sweeps_per_s":
+                          work / t_np["median"]},
+                "overlap_numpy": m_np, "overlap_esorma": m_es, "outputs_agree": bool(agree),
+            }
+            for th, (tw, tc, _) in res.items():
+                row[f"esorma_{th}_threads"] = {"wall": tw, "cpu": tc, "chain_sweeps_per_s":
+                                               work / tw["median"]}
+            row["ratio_1_thread"] = t_np["median"] / res[1][0]["median"]
+            row["ratio_all_threads"] = t_np["median"] / res[all_threads][0]["median"]
+            rows.append(row)
+    return rows, checks, all_threads
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repeats, N = 20 exact")
+    parser.add_argument("--quick", action="store_true", help="fewer sweeps, N = 20 exact")
     parser.add_argument("--repeats", type=int, default=None)
-    parser.add_argument("--out", type=Path,
-                        default=Path(__file__).resolve().parent / "out" / "bench_boltzmann.json")
+    parser.add_argument("--sweeps", type=int, default=None)
+    parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
-    import numba
+    pin_blas(1)
+    repeats = args.repeats or (3 if args.quick else 5)
+    sweeps = args.sweeps or (5 if args.quick else 20)
+    load_before = machine()["loadavg"]
+    rows, checks, threads = glauber_rows(4000, 3, 0.5, (8, 64), sweeps, repeats, args.seed)
 
-    from esorma import Hopfield
-    from esorma.dynamics.stochastic import sample
-    from esorma.patterns import random_patterns
     from esorma.thermo import exact, sk_couplings
 
-    repeats = args.repeats or (3 if args.quick else 5)
-    threads = numba.get_num_threads()
-    n, p, temp = 4000, 3, 0.5
-    xi = random_patterns(p, n, rng=0)
-    net = Hopfield.from_patterns(xi)
-    rows = []
-
-    # ---- 1. dense Glauber, batch of chains
-    chains, sweeps = 8, 100
-    start = np.repeat(xi[:1], chains, axis=0)
-    sample(net, temp, n_sweeps=2, states=start, path="dense", rng=0)  # compile / warm up
-    runs = [sample(net, temp, n_sweeps=sweeps, states=start, path="dense", rng=1 + r)
-            for r in range(repeats)]
-    res = runs[-1]
-    t_dense = statistics.median(r.seconds for r in runs)  # the compiled run (fields built)
-    ups_dense = chains * sweeps * n / t_dense
-    cpu_dense = 2 * chains * sweeps * n / statistics.median(r.cpu_seconds for r in runs)
-    rng = np.random.default_rng(0)
-    steps_np = 3000
-    bchains = 64
-    start_np = np.repeat(xi[:1], bchains, axis=0)
-    t_np, _ = _median_time(
-        lambda: numpy_glauber_dense(net.J, net.scale, start_np, temp, steps_np, rng), repeats)
-    ups_np_dense = bchains * steps_np / t_np
-    naive = _naive_kernel()
-    s0 = xi[0].copy()
-    naive(net.J, net.scale, s0.copy(), temp, 10, 0)
-    n_naive = 200_000
-    t_naive, _ = _median_time(lambda: naive(net.J, net.scale, s0.copy(), temp, n_naive, 1),
-                              repeats)
-    ups_naive = n_naive / t_naive
-    rows.append({
-        "name": "Glauber dense N=4000 Hebb P=3 T=0.5 (8 chains)",
-        "target": 1e7, "measured": ups_dense, "unit": "updates/s",
-        "baseline_numpy": ups_np_dense, "ratio_vs_numpy": ups_dense / ups_np_dense,
-        "baseline_naive_numba_1chain": ups_naive, "ratio_vs_naive": ups_dense / ups_naive,
-        "flip_rate": float(res.flip_rate.mean()), "seconds": t_dense,
-        "two_free_cores_estimate": cpu_dense,
-        "ok": ups_dense >= 1e7,
-    })
-
-    # ---- 2. low-rank Glauber
-    chains_lr, sweeps_lr = 8, 1000
-    start_lr = np.repeat(xi[:1], chains_lr, axis=0)
-    sample(net, temp, n_sweeps=2, states=start_lr, path="low_rank", rng=0)
-    runs = [sample(net, temp, n_sweeps=sweeps_lr, states=start_lr, path="low_rank",
-                   burn_in=sweeps_lr // 2, thin=10, rng=1 + r) for r in range(repeats)]
-    res_lr = runs[-1]
-    t_lr = statistics.median(r.seconds for r in runs)
-    ups_lr = chains_lr * sweeps_lr * n / t_lr
-    cpu_lr = 2 * chains_lr * sweeps_lr * n / statistics.median(r.cpu_seconds for r in runs)
-    bl = 1024
-    start_np_lr = np.repeat(xi[:1], bl, axis=0)
-    steps_lr = 400
-    t_np_lr, _ = _median_time(
-        lambda: numpy_glauber_low_rank(xi, start_np_lr, temp, steps_lr, rng), repeats)
-    ups_np_lr = bl * steps_lr / t_np_lr
-    rows.append({
-        "name": "Glauber low-rank Hebb N=4000 P=3 T=0.5 (8 chains)",
-        "target": 1e8, "measured": ups_lr, "unit": "updates/s",
-        "baseline_numpy": ups_np_lr, "ratio_vs_numpy": ups_lr / ups_np_lr,
-        "overlap": float(res_lr.estimate("overlap").mean) if res_lr.n_measurements > 1 else None,
-        "seconds": t_lr, "two_free_cores_estimate": cpu_lr, "ok": ups_lr >= 1e8,
-    })
-
-    # ---- 3. exact thermodynamics
     ne = 20 if args.quick else 24
-    J = sk_couplings(ne, rng=0)
+    J = sk_couplings(ne, rng=args.seed)
     temps = np.linspace(0.1, 3.0, 50)
     exact(sk_couplings(10, rng=0), temps)  # compile
-    t_ex, th = _median_time(lambda: exact(J, temps, overlap_distribution=False),
+    t_ex, c_ex, th = _timed(lambda: exact(J, temps, overlap_distribution=False),
                             max(1, repeats // 2))
-    t_np_ex, ref = _median_time(lambda: numpy_exact(J, temps), 1)
+    t_np_ex, _, ref = _timed(lambda: numpy_exact(J, temps), 1)
     agree = bool(np.allclose(th.log_z, ref[:, 0], rtol=1e-10)
                  and np.allclose(th.specific_heat, ref[:, 2], rtol=1e-6))
-    rows.append({
-        "name": f"exact thermodynamics N={ne}, 50 temperatures",
-        "target": 10.0, "measured": t_ex, "unit": "s",
-        "baseline_numpy": t_np_ex, "ratio_vs_numpy": t_np_ex / t_ex,
-        "agrees_with_numpy": agree, "ok": t_ex < 10.0 and agree,
-    })
+    exact_row = {"job": f"exact thermodynamics SK N={ne}, 50 temperatures",
+                 "esorma": {"wall": t_ex, "cpu": c_ex}, "numpy": {"wall": t_np_ex},
+                 "ratio": t_np_ex["median"] / t_ex["median"], "outputs_agree": agree}
 
-    print(f"numba threads: {threads}; cpus: {os.cpu_count()}; load: {os.getloadavg()[0]:.2f}")
-    print(f"{'benchmark':<52} {'target':>10} {'measured':>10} {'numpy':>10} {'ratio':>7}  ok")
+    print(f"machine: {machine()} (load before: {load_before})")
+    print("T = 0 identical final states (same order and tie rule): "
+          + ", ".join(f"{c['path']}: {c['identical_states']}" for c in checks))
+    table = []
     for r in rows:
-        fmt = (lambda v: f"{v:.3g}")
-        print(f"{r['name']:<52} {fmt(r['target']):>10} {fmt(r['measured']):>10} "
-              f"{fmt(r['baseline_numpy']):>10} {r['ratio_vs_numpy']:>7.1f}  "
-              f"{'yes' if r['ok'] else 'NO'}")
-    print(f"(naive strided-column numba kernel, 1 chain: {ups_naive:.3g} updates/s; "
-          f"dense batch is {ups_dense / ups_naive:.1f}x faster)")
-    print(f"(per CPU-second x 2, i.e. two cores to ourselves: dense {cpu_dense:.3g}, "
-          f"low rank {cpu_lr:.3g} updates/s)")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    payload = {"threads": threads, "cpus": os.cpu_count(), "load": os.getloadavg()[0],
-               "repeats": repeats, "quick": args.quick, "results": rows}
-    args.out.write_text(json.dumps(payload, indent=2, default=float))
-    print(f"wrote {args.out}")
-    return 0 if all(r["ok"] for r in rows) else 1
+        e1, ea = r["esorma_1_threads"], r[f"esorma_{threads}_threads"]
+        table.append([r["path"], r["chains"], r["sweeps"],
+                      f"{r['numpy']['chain_sweeps_per_s']:.3g}",
+                      f"{e1['chain_sweeps_per_s']:.3g} (±{e1['wall']['spread']:.0%})",
+                      f"{ea['chain_sweeps_per_s']:.3g}",
+                      f"{r['ratio_1_thread']:.0f}x", f"{r['ratio_all_threads']:.0f}x",
+                      f"{r['overlap_numpy'][0]:.3f}/{r['overlap_esorma'][0]:.3f}",
+                      "yes" if r["outputs_agree"] else "NO"])
+    print_table(table, ["path", "C", "sweeps", "numpy ch-sw/s", "esorma 1 thr",
+                        f"esorma {threads} thr", "ratio 1 thr", f"ratio {threads} thr",
+                        "m numpy/esorma", "agree"])
+    print(f"\n{exact_row['job']}: esorma {t_ex['median']:.2f} s, NumPy "
+          f"{t_np_ex['median']:.2f} s ({exact_row['ratio']:.1f}x), same log Z and C: {agree}")
+    print("(chain-sweeps/s x N = spin updates/s; N = 4000)")
+    ok = all(c["identical_states"] for c in checks) and all(r["outputs_agree"] for r in rows)
+    write_json("bench_boltzmann", {
+        "repeats": repeats, "quick": args.quick, "blas_threads": 1, "numba_threads": threads,
+        "zero_temperature_checks": checks, "glauber": rows, "exact": exact_row,
+        "load_before": load_before, "outputs_agree": ok and agree,
+    })
+    return 0 if ok and agree else 1
 
 
 if __name__ == "__main__":

@@ -1,37 +1,46 @@
-"""Speed of the bridge's exact formula and BDD extraction (targets of issue #7).
+"""The bridge's exact formula and BDD extraction, against SymPy and NumPy on the same job
+(issues 7 and 19).
 
-Targets
--------
-1. Exact formula (all prime implicants) of a random dense 20-input threshold unit in < 1 s,
-   reported against SymPy's minimiser (``SOPform`` on the truth table) for a 10-input unit of
-   the same kind, and against our enumeration on that same 10-input unit (like for like).
-2. BDD of a 40-input unit with exactly quantisable weights in < 1 s (certified quantisation),
-   against building the same diagram from the unquantised float weights.
+1. Exact formula of a random dense threshold unit ``[w.x + b > 0]`` on {0,1}^n: the set of
+   its prime implicants. A threshold function is unate, so its prime implicants are all
+   essential and their OR is its unique minimal sum of products: SymPy's ``SOPform`` (Quine–
+   McCluskey on the truth table, then a cover) and esorma's :func:`unit_to_formula` return
+   the same set of terms. Same instance and same output for the three implementations:
 
-Run ``python benchmarks/bench_bridge.py`` (``--repeats N``); writes
-``benchmarks/out/bench_bridge.json``. Medians of repeats; the machine may be shared and noisy.
+   * esorma ``unit_to_formula`` (depth-first enumeration of the minimal true sets);
+   * SymPy ``SOPform`` on the unit's true points (its truth table built with NumPy, not
+     timed), at the sizes it finishes in ``--sympy-max-seconds``;
+   * plain NumPy: enumerate the 2^n inputs, map negative-weight inputs to their complements,
+     keep the true points from which removing any single input makes the unit false (the
+     minimal true sets), at the sizes that fit in memory.
+
+   The term sets are checked to be identical before any time is compared.
+2. BDD of a 40-input unit with exactly quantisable weights (certified quantisation), against
+   building the same diagram from the unquantised float weights (an esorma ablation: no
+   outside package builds threshold BDDs).
+
+BLAS pinned to one thread; medians and spreads over ``--repeats``; machine load recorded.
+
+Run ``python benchmarks/bench_bridge.py [--repeats 5] [--sizes 8 10 12 16 20]``; writes
+``benchmarks/out/bench_bridge.json``.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import statistics
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import machine, pin_blas, print_table, summary, timeit, write_json  # noqa: E402
+
 
 def _median_time(fn, repeats):
-    times = []
-    out = None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
+    med, _times, out = timeit(fn, repeats=repeats, warmup=0)
+    return med, out
 
 
 def _random_unit(n, rng):
@@ -41,37 +50,105 @@ def _random_unit(n, rng):
     return w, b
 
 
-def bench_formula(repeats, seed=0):
+def _esorma_terms(w, b):
+    from esorma.bridge import unit_to_formula
+
+    f = unit_to_formula(w, b, compute_margin=False)
+    return f
+
+
+def _as_set_esorma(f):
+    return {frozenset((i, not neg) for i, neg in t) for t in f.terms}
+
+
+def numpy_prime_implicants(w, b):
+    """Prime implicants of ``[w.x + b > 0]`` by brute force over the 2^n inputs (NumPy).
+
+    Returns a list of (positive mask, negated mask) pairs. Inputs with negative weight are
+    complemented (the function becomes monotone increasing); the prime implicants are then its
+    minimal true sets: true points y such that clearing any set bit of y gives a false point.
+    """
+    w = np.asarray(w, dtype=float)
+    n = w.size
+    neg = w < 0
+    wp = np.abs(w)
+    bp = b + w[neg].sum()  # x_i = 1 - y_i for negated inputs
+    codes = np.arange(1 << n, dtype=np.int64)
+    bits = ((codes[:, None] >> np.arange(n)) & 1).astype(np.float64)
+    true = bits @ wp + bp > 0
+    minimal = true.copy()
+    for i in range(n):
+        has = (codes >> i) & 1 == 1
+        minimal[has] &= ~true[codes[has] ^ (1 << i)]
+    negmask = int(sum(1 << i for i in range(n) if neg[i]))
+    return [(int(c), negmask) for c in codes[minimal]]
+
+
+def _as_set_numpy(pairs):
+    out = set()
+    for c, negmask in pairs:
+        out.add(frozenset((i, not ((negmask >> i) & 1)) for i in range(64) if (c >> i) & 1))
+    return out
+
+
+def sympy_sop(w, b):
+    """SymPy's minimal SOP (``SOPform``) of the unit, from its true points."""
     import sympy
     from sympy.logic import SOPform
 
-    from esorma.bridge import all_inputs, unit_to_formula
+    n = len(w)
+    codes = np.arange(1 << n, dtype=np.int64)
+    bits = ((codes[:, None] >> np.arange(n)) & 1)
+    minterms = [row.tolist() for row in bits[bits @ np.asarray(w) + b > 0]]
+    syms = sympy.symbols(f"x0:{n}")
+    return lambda: SOPform(syms, minterms), syms
 
-    rng = np.random.default_rng(seed)
-    w20, b20 = _random_unit(20, rng)
-    w10, b10 = _random_unit(10, rng)
+
+def _as_set_sympy(expr, syms):
+    import sympy
+
+    index = {s: i for i, s in enumerate(syms)}
+    terms = expr.args if isinstance(expr, sympy.Or) else (expr,)
+    out = set()
+    for t in terms:
+        lits = t.args if isinstance(t, sympy.And) else (t,)
+        out.add(frozenset((index[lit.args[0]], False) if isinstance(lit, sympy.Not)
+                          else (index[lit], True) for lit in lits))
+    return out
+
+
+def bench_formula(sizes, repeats, sympy_max_seconds, numpy_max_n, seed=0):
+    from esorma.bridge import unit_to_formula
+
     unit_to_formula([1.0, 1.0], -1.5)  # load the compiled kernels
-    t20, f20 = _median_time(lambda: unit_to_formula(w20, b20, compute_margin=False), repeats)
-    t20_terms, _ = _median_time(
-        lambda: len(unit_to_formula(w20, b20, compute_margin=False).terms), repeats)
-    t10, f10 = _median_time(lambda: unit_to_formula(w10, b10, compute_margin=False), repeats)
-    U = all_inputs(10)
-    minterms = [row.tolist() for row in U[(U @ w10 + b10) > 0]]
-    syms = [sympy.Symbol(f"x{i}") for i in range(10)]
-    t_sympy, expr = _median_time(lambda: SOPform(syms, minterms), max(1, min(repeats, 3)))
-    n_sympy_terms = len(expr.args) if isinstance(expr, sympy.Or) else 1
-    return {
-        "formula_20_inputs_s": t20,
-        "formula_20_inputs_terms": f20.n_terms,
-        "formula_20_inputs_with_python_terms_s": t20_terms,
-        "formula_10_inputs_s": t10,
-        "formula_10_inputs_terms": f10.n_terms,
-        "sympy_sopform_10_inputs_s": t_sympy,
-        "sympy_sopform_10_inputs_terms": n_sympy_terms,
-        "target_formula_20_s": 1.0,
-        "ratio_sympy10_over_ours20": t_sympy / t20,
-        "ratio_sympy10_over_ours10": t_sympy / t10,
-    }
+    rows = []
+    sympy_ok = True
+    for n in sizes:
+        rng = np.random.default_rng(seed + n)
+        w, b = _random_unit(n, rng)
+        _, times, f = timeit(lambda: _esorma_terms(w, b), repeats=repeats, warmup=1)
+        row = {"n": n, "terms": f.n_terms, "esorma": summary(times)}
+        ref = _as_set_esorma(f)
+        if n <= numpy_max_n:
+            _, t_np, pairs = timeit(lambda: numpy_prime_implicants(w, b),
+                                    repeats=max(1, min(repeats, 3)), warmup=0)
+            row["numpy"] = summary(t_np)
+            row["numpy_agrees"] = _as_set_numpy(pairs) == ref
+        if sympy_ok:
+            fn, syms = sympy_sop(w, b)
+            t0 = time.perf_counter()
+            expr = fn()
+            t1 = time.perf_counter() - t0
+            times = [t1]
+            if t1 < sympy_max_seconds / 3:
+                _, more, _ = timeit(fn, repeats=max(0, min(repeats, 3) - 1), warmup=0)
+                times += more
+            row["sympy"] = summary(times)
+            row["sympy_agrees"] = _as_set_sympy(expr, syms) == ref
+            if 30 * t1 > sympy_max_seconds:
+                sympy_ok = False  # the next size would take ~30-40x longer (exponential)
+        rows.append(row)
+    return rows
 
 
 def bench_bdd(repeats, seed=1):
@@ -98,37 +175,43 @@ def bench_bdd(repeats, seed=1):
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--out", type=Path,
-                        default=Path(__file__).resolve().parent / "out" / "bench_bridge.json")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[8, 10, 12, 14, 16, 20])
+    parser.add_argument("--sympy-max-seconds", type=float, default=20.0,
+                        help="no SymPy run expected to exceed this (each 2 more inputs cost "
+                             "it ~30-40x)")
+    parser.add_argument("--numpy-max-n", type=int, default=22)
     args = parser.parse_args(argv)
-    res = {"repeats": args.repeats}
-    res.update(bench_formula(args.repeats))
-    res.update(bench_bdd(args.repeats))
-    rows = [
-        ("exact formula, dense 20-input unit", res["formula_20_inputs_s"], "< 1 s",
-         f"{res['formula_20_inputs_terms']} prime implicants"),
-        ("  same, all terms as Python tuples", res["formula_20_inputs_with_python_terms_s"], "",
-         "(terms are bit masks; tuples are built lazily)"),
-        ("exact formula, dense 10-input unit", res["formula_10_inputs_s"], "",
-         f"{res['formula_10_inputs_terms']} prime implicants"),
-        ("sympy SOPform, same 10-input unit", res["sympy_sopform_10_inputs_s"], "baseline",
-         f"{res['sympy_sopform_10_inputs_terms']} terms (minimal cover)"),
-        ("BDD, 40-input quantisable unit", res["bdd_40_inputs_quantised_s"], "< 1 s",
-         f"{res['bdd_40_inputs_nodes']} nodes, certified={res['bdd_40_inputs_certified']}"),
-        ("BDD, same unit, float weights", res["bdd_40_inputs_float_weights_s"], "baseline", ""),
-    ]
-    print(f"{'case':<40} {'median s':>10}  {'target':<9} note")
-    for name, t, target, note in rows:
-        print(f"{name:<40} {t:>10.4f}  {target:<9} {note}")
-    print(f"ratio sympy(10 inputs) / ours(20 inputs): {res['ratio_sympy10_over_ours20']:.1f}x")
-    print(f"ratio sympy(10 inputs) / ours(10 inputs): {res['ratio_sympy10_over_ours10']:.1f}x")
-    print(f"ratio BDD float / quantised: {res['ratio_float_over_quantised']:.2f}x")
-    res["targets_met"] = bool(res["formula_20_inputs_with_python_terms_s"] < 1.0
-                              and res["bdd_40_inputs_quantised_s"] < 1.0)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(res, indent=2, sort_keys=True))
-    print(f"targets met: {res['targets_met']}; wrote {args.out}")
-    return 0
+    pin_blas(1)
+    load_before = machine()["loadavg"]
+    rows = bench_formula(args.sizes, args.repeats, args.sympy_max_seconds, args.numpy_max_n)
+    bdd = bench_bdd(args.repeats)
+    print(f"machine: {machine()} (load before: {load_before})")
+    print("1. all prime implicants (= the minimal SOP: threshold functions are unate) of a "
+          "random dense unit; median s (spread)")
+
+    def cell(r, key):
+        if key not in r:
+            return "-"
+        ok = r.get(f"{key}_agrees", True)
+        return f"{r[key]['median']:.4g} ({r[key]['spread']:.0%}){'' if ok else ' DIFFERENT'}"
+
+    table = [[r["n"], r["terms"], cell(r, "esorma"), cell(r, "numpy"), cell(r, "sympy"),
+              f"{r['numpy']['median'] / r['esorma']['median']:.0f}x" if "numpy" in r else "-",
+              f"{r['sympy']['median'] / r['esorma']['median']:.0f}x" if "sympy" in r else "-"]
+             for r in rows]
+    print_table(table, ["n", "terms", "esorma s", "NumPy brute force s", "SymPy SOPform s",
+                        "NumPy/esorma", "SymPy/esorma"])
+    print(f"\n2. BDD of a 40-input quantisable unit: {bdd['bdd_40_inputs_quantised_s']:.4f} s "
+          f"({bdd['bdd_40_inputs_nodes']} nodes, certified {bdd['bdd_40_inputs_certified']}, "
+          f"correct on 5000 samples {bdd['bdd_40_inputs_correct_on_5000_samples']}); from "
+          f"float weights {bdd['bdd_40_inputs_float_weights_s']:.4f} s "
+          f"({bdd['ratio_float_over_quantised']:.2f}x)")
+    agree = all(r.get("numpy_agrees", True) and r.get("sympy_agrees", True) for r in rows)
+    print(f"all outputs identical: {agree}")
+    write_json("bench_bridge", {"repeats": args.repeats, "blas_threads": 1,
+                                "formula": rows, "bdd": bdd, "outputs_agree": agree,
+                                "load_before": load_before})
+    return 0 if agree else 1
 
 
 if __name__ == "__main__":

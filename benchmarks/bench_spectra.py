@@ -1,47 +1,54 @@
-"""Speed and memory of esorma.spectra against LAPACK baselines (issue 4 targets).
+"""esorma.spectra against LAPACK/NumPy doing the same job (issues 4 and 19).
 
-Targets
--------
-1. Dense ensembles: sampling adds <= 10 % on top of the eigenvalue call at n = 2000
-   (``eigvalsh`` for symmetric/Hermitian matrices, ``eigvals`` otherwise). Two reference
-   rows measure the floor of any dense Wishart sampler on this machine: the triangular
-   product ``L L^T`` alone (LAPACK ``dlauum``) and its n^3/3 flops at the DGEMM rate.
-2. beta-Hermite spectral density at n = 10^6 (100 bins) in < 2 s.
-3. Largest eigenvalue at n = 10^7 in < 10 s with O(n) memory.
+1. Dense ensembles: sampling cost next to the eigenvalue call on the same matrix at n = 2000
+   (``eigvalsh`` for symmetric/Hermitian matrices, ``eigvals`` otherwise; target: sampling
+   <= 10 % of it). Two reference rows measure the floor of any dense Wishart sampler: the
+   triangular product ``L L^T`` alone (LAPACK ``dlauum``) and its n^3/3 flops at the DGEMM rate.
+2. Density of states, same job and same instance: the 100-bin histogram of all eigenvalues of
+   one β-Hermite (GOE, β = 1) tridiagonal matrix, at n where every method runs:
+   esorma :func:`tridiagonal_density` (Sturm counts, O(n × bins)), SciPy's LAPACK tridiagonal
+   eigensolver (``eigvalsh_tridiagonal``, O(n^2)) + ``numpy.histogram`` on the same edges,
+   and dense ``numpy.linalg.eigvalsh`` of the same matrix (O(n^3)) + ``numpy.histogram``.
+   The counts are checked to be identical before times are compared. Then the scaling of
+   each method alone up to n = 10^6 (esorma) where the others would take too long.
+3. Largest eigenvalue at n = 10^7 (sample + bisection) against LAPACK's bisection ``dstebz``
+   (``select="i"``) on the same matrix, same value.
 
-Baselines measured in the same run: dense ``numpy.linalg.eigvalsh`` of a GOE at the largest
-reasonable n (default 4000), LAPACK's tridiagonal solver for all eigenvalues
-(``scipy.linalg.eigvalsh_tridiagonal``, O(n^2)) and LAPACK's bisection ``dstebz`` for the
-largest eigenvalue (``select="i"``, O(n)).
+BLAS/LAPACK pinned (``--blas-threads``, default 1) for the whole run, so the dense rows are
+not distorted by BLAS threads fighting each other or the machine's other jobs; medians and
+spreads over ``--repeats``; the machine load recorded.
 
-Run ``python benchmarks/bench_spectra.py`` (``--quick`` for smaller sizes,
-``--blas-threads 1`` to pin LAPACK to one thread on a loaded machine; NumPy is imported only
-after that option is applied). Prints a table
-and writes ``benchmarks/out/bench_spectra.json``. Timings are medians of repeats; the machine
-may be shared, so compare the ratios more than the absolute numbers.
+Run ``python benchmarks/bench_spectra.py [--quick] [--repeats 5] [--blas-threads 1]``; writes
+``benchmarks/out/bench_spectra.json``.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import platform
+import sys
 import time
 import tracemalloc
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import machine, pin_blas, summary, write_json  # noqa: E402
+
+
+
+_SPREADS = {}
 
 
 def _median_time(fn, repeats: int) -> float:
-    import numpy as np
-
+    """Median wall time of ``repeats`` runs (the spread is kept in ``_SPREADS[fn]``)."""
     times = []
     for _ in range(repeats):
         t0 = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t0)
-    return float(np.median(times))
+    s = summary(times)
+    _SPREADS["last"] = s
+    return s["median"]
 
 
 def bench_sampling(n: int, repeats: int) -> list:
@@ -112,29 +119,66 @@ def bench_wishart_floor(n: int, c: float, repeats: int) -> list:
     ]
 
 
-def bench_density(n: int, n_dense: int, n_tri_all: int, repeats: int) -> list:
+def _hist_counts(eigs, edges):
     import numpy as np
 
+    return np.histogram(eigs, bins=edges)[0]
+
+
+def bench_density(sizes_same: list, sizes_scaling: dict, repeats: int) -> list:
+    """Histogram of all eigenvalues of the same tridiagonal matrix, three ways (see module)."""
+    import numpy as np
     import scipy.linalg as sl
 
     import esorma.spectra as sp
 
-    sp.beta_hermite_density(1000, rng=0)  # compile / load cache
-    t_ours = _median_time(lambda: sp.beta_hermite_density(n, 1.0, bins=100, rng=1), repeats)
-    h = sp.goe(n_dense, rng=0)
-    t_dense = _median_time(lambda: np.linalg.eigvalsh(h), max(1, repeats - 2))
-    T = sp.beta_hermite(n_tri_all, rng=0)
-    t_tri = _median_time(lambda: sl.eigvalsh_tridiagonal(T.diag, T.offdiag,
-                                                         check_finite=False), 1)
-    return [
-        {"task": f"beta-Hermite density n={n:,} (100 bins)", "seconds": t_ours,
-         "baseline": f"dense numpy eigvalsh n={n_dense}", "baseline_seconds": t_dense,
-         "ratio": t_ours / t_dense, "target": "< 2 s", "ok": t_ours < 2.0},
-        {"task": f"beta-Hermite density n={n:,} (100 bins)", "seconds": t_ours,
-         "baseline": f"LAPACK all tridiagonal eigenvalues n={n_tri_all:,} (O(n^2))",
-         "baseline_seconds": t_tri, "ratio": t_ours / t_tri, "target": "< 2 s",
-         "ok": t_ours < 2.0},
-    ]
+    sp.tridiagonal_density(sp.beta_hermite(1000, rng=0), bins=100)  # compile / load cache
+    rows = []
+    for n in sizes_same:
+        T = sp.beta_hermite(n, rng=n)
+        ours = sp.tridiagonal_density(T, bins=100)
+        edges = ours.edges
+        t_ours = _median_time(lambda: sp.tridiagonal_density(T, bins=100), repeats)
+        sp_ours = _SPREADS["last"]
+        tri = lambda: _hist_counts(sl.eigvalsh_tridiagonal(T.diag, T.offdiag,  # noqa: E731
+                                                            check_finite=False), edges)
+        c_tri = tri()
+        t_tri = _median_time(tri, max(1, repeats - 2))
+        sp_tri = _SPREADS["last"]
+        dense = T.to_dense()
+        den = lambda: _hist_counts(np.linalg.eigvalsh(dense), edges)  # noqa: E731
+        c_den = den()
+        t_den = _median_time(den, max(1, repeats - 2))
+        sp_den = _SPREADS["last"]
+        diff = int(max(np.abs(c_tri - ours.counts).sum(), np.abs(c_den - ours.counts).sum()))
+        rows.append({
+            "task": f"DOS histogram, same β-Hermite matrix n={n:,} (100 bins)",
+            "seconds": t_ours, "spread": sp_ours["spread"],
+            "baseline": "LAPACK eigvalsh_tridiagonal + histogram", "baseline_seconds": t_tri,
+            "baseline_spread": sp_tri["spread"], "ratio": t_ours / t_tri,
+            "dense_eigvalsh_seconds": t_den, "dense_spread": sp_den["spread"],
+            "ratio_dense": t_ours / t_den,
+            "counts_differ_by": diff, "target": "same counts", "ok": diff <= 2,
+        })
+    for method, ns in sizes_scaling.items():
+        for n in ns:
+            T = sp.beta_hermite(n, rng=n)
+            if method == "esorma":
+                fn = lambda: sp.tridiagonal_density(T, bins=100)  # noqa: E731
+            elif method == "lapack_tridiagonal":
+                fn = lambda: np.histogram(sl.eigvalsh_tridiagonal(  # noqa: E731
+                    T.diag, T.offdiag, check_finite=False), bins=100)
+            else:
+                dense = T.to_dense()
+                fn = lambda: np.histogram(np.linalg.eigvalsh(dense), bins=100)  # noqa: E731
+            t = _median_time(fn, max(1, repeats - 2) if method != "esorma" else repeats)
+            rows.append({"task": f"scaling: {method} DOS n={n:,}", "seconds": t,
+                         "spread": _SPREADS["last"]["spread"], "baseline": "-",
+                         "baseline_seconds": float("nan"), "ratio": float("nan"),
+                         "target": "< 2 s at n = 10^6" if method == "esorma" and n >= 10**6
+                         else "scaling", "ok": not (method == "esorma" and n >= 10**6
+                                                    and t >= 2.0)})
+    return rows
 
 
 def bench_largest(n: int, repeats: int) -> list:
@@ -171,50 +215,47 @@ def bench_largest(n: int, repeats: int) -> list:
 
 
 def main(argv=None) -> int:
-    import sys
-
-    argv = sys.argv[1:] if argv is None else list(argv)
-    if "--blas-threads" in argv:  # must be set before NumPy loads OpenBLAS
-        k = argv[argv.index("--blas-threads") + 1]
-        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-            os.environ[var] = k
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes (a smoke run)")
     parser.add_argument("--repeats", type=int, default=5, help="repeats per timing (median)")
-    parser.add_argument("--blas-threads", type=int, default=None,
-                        help="BLAS/LAPACK threads (default: the library's own choice); on a "
-                             "loaded machine 1 avoids thread thrashing in the baselines")
-    parser.add_argument("--out", type=Path,
-                        default=Path(__file__).resolve().parent / "out" / "bench_spectra.json")
+    parser.add_argument("--blas-threads", type=int, default=1,
+                        help="BLAS/LAPACK threads for the whole run (default 1)")
     args = parser.parse_args(argv)
+    pin_blas(args.blas_threads)
+    load_before = machine()["loadavg"]
     if args.quick:
-        sizes = dict(n_sample=500, n_density=10**5, n_dense=1000, n_tri_all=5000,
-                     n_largest=10**6)
+        sizes = dict(n_sample=500, same=[500, 1000], n_largest=10**6,
+                     scaling={"esorma": [10**4, 10**5], "lapack_tridiagonal": [10**4],
+                              "dense": [2000]})
     else:
-        sizes = dict(n_sample=2000, n_density=10**6, n_dense=4000, n_tri_all=30000,
-                     n_largest=10**7)
+        sizes = dict(n_sample=2000, same=[1000, 2000, 4000], n_largest=10**7,
+                     scaling={"esorma": [10**4, 10**5, 10**6],
+                              "lapack_tridiagonal": [10**4, 3 * 10**4],
+                              "dense": [4000]})
     rows = []
     rows += bench_sampling(sizes["n_sample"], args.repeats)
     rows += bench_wishart_floor(sizes["n_sample"], 0.5, args.repeats)
-    rows += bench_density(sizes["n_density"], sizes["n_dense"], sizes["n_tri_all"], args.repeats)
+    rows += bench_density(sizes["same"], sizes["scaling"], args.repeats)
     rows += bench_largest(sizes["n_largest"], max(1, args.repeats - 2))
-    print(f"{'task':48s} {'time':>9s}  {'baseline':58s} {'time':>9s} {'ratio':>7s}  target")
+    print(f"machine: {machine()} (load before: {load_before}); BLAS threads "
+          f"{args.blas_threads}")
+    print(f"{'task':56s} {'time':>9s}  {'baseline':44s} {'time':>9s} {'ratio':>7s}  target")
     for r in rows:
-        print(f"{r['task']:48s} {r['seconds']:9.4f}  {r['baseline']:58s} "
+        extra = ""
+        if "dense_eigvalsh_seconds" in r:
+            extra = (f"  [dense eigvalsh {r['dense_eigvalsh_seconds']:.3f} s, ratio "
+                     f"{r['ratio_dense']:.4f}; counts differ by {r['counts_differ_by']}]")
+        print(f"{r['task']:56s} {r['seconds']:9.4f}  {r['baseline']:44s} "
               f"{r['baseline_seconds']:9.4f} {r['ratio']:7.3f}  {r['target']}"
-              f"{'' if r['ok'] else '  (MISSED)'}")
+              f"{'' if r['ok'] else '  (MISSED)'}{extra}")
     big = rows[-1]
     print(f"largest eigenvalue: {big['lambda_max']:.12f} (LAPACK {big['lambda_max_lapack']:.12f});"
           f" sampling peak {big['peak_bytes_sampling'] / 2**20:.0f} MiB = "
           f"{big['bytes_per_n']:.0f} bytes per n (a dense matrix would need "
           f"{big['dense_matrix_bytes'] / 2**40:.0f} TiB)")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    payload = {"sizes": sizes, "repeats": args.repeats, "rows": rows,
-               "blas_threads": args.blas_threads,
-               "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
-                           "load_average": os.getloadavg()}}
-    args.out.write_text(json.dumps(payload, indent=2, default=float))
-    print(f"wrote {args.out}")
+    write_json("bench_spectra", {"sizes": sizes, "repeats": args.repeats, "rows": rows,
+                                 "blas_threads": args.blas_threads, "load_before": load_before,
+                                 "platform": platform.platform()})
     return 0
 
 

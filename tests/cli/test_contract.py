@@ -14,6 +14,7 @@ from esorma.io import load_result, read_metadata
 
 #: A cheap invocation of every command (a few seconds at most each).
 CASES = {
+    "warmup": ["warmup", "--parts", "phase-diagram"],
     "learn": ["learn", "--tasks", "teacher", "--learning-rates", "0.3", "--runs", "8", "--steps",
               "150", "--windows", "2", "--window", "10", "--boot", "50"],
     "attractors": ["attractors", "--n", "8", "--patterns", "2"],
