@@ -125,7 +125,7 @@ HUGE = {
     "tempering": (lambda: parallel_tempering(np.zeros((100, 100)), [0.5, 1.0], n_sweeps=10,
                                              n_runs=10**10), MemoryError, ("n_runs", "GiB")),
     "dynamics_run": (lambda: run(_net(2000), np.broadcast_to(np.ones(2000, np.int8),
-                                                             (2_000_000, 2000))),
+                                                             (20_000_000, 2000))),
                      MemoryError, ("batches", "GiB")),
     "random_patterns": (lambda: random_patterns(10**6, 10**5), MemoryError,
                         ("n_patterns", "93.1 GiB")),
