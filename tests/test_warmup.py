@@ -10,7 +10,9 @@ def test_a_small_part_reports_what_it_made_ready(roundtrip):
     # phase-diagram uses one small kernel: ready afterwards (compiled or loaded from the cache)
     rep = warmup(["phase-diagram"])
     assert list(rep.parts) == ["phase-diagram"]
-    assert 0 <= rep.n_compiled[0] <= rep.n_signatures[0] <= 3
+    # a fresh process makes <= 3 signatures ready; in a shared test process the serial /
+    # parallel twins of kernels other tests loaded are completed too, so only the order holds
+    assert 0 <= rep.n_compiled[0] <= rep.n_signatures[0]
     assert rep.errors.tolist() == [""]
     assert rep.total_seconds >= rep.seconds[0] > 0
     s = rep.summary()

@@ -18,10 +18,12 @@ from pathlib import Path
 NAME = "tour"
 HELP = "short end-to-end run of every part of esorma (HDF5 + PNG written to a folder)"
 DESCRIPTION = (
-    "A short end-to-end run of every part of esorma on built-in defaults (about 20 s on two "
-    "cores; the first run also compiles and caches the Numba kernels, about 1.5 minutes).\n\n"
+    "A short end-to-end run of every part of esorma on built-in defaults (about 25 s on two "
+    "cores; the first run also compiles and caches the Numba kernels, about 1.5 minutes: run "
+    "`esorma warmup` once after installing, or in an image build, to pay this up front).\n\n"
     "Each section (attractors, capacity, phase diagram, replica-symmetry breaking, spectra, "
-    "Boltzmann networks, bridge, chaos, dense associative memories) runs its command's study on a small problem and writes an HDF5 result and a PNG "
+    "Boltzmann networks, bridge, learning dynamics, chaos, dense associative memories) runs its "
+    "command's study on a small problem and writes an HDF5 result and a PNG "
     "figure into the tour folder, and nowhere else; summary.json collects the key numbers. "
     "Running the tour again replaces the files of the previous tour in that folder."
 )
