@@ -570,10 +570,22 @@ def softmax_phase(logits, *, max_gap: float | None = None, margin: float = 0.1,
                   min_fraction: float = 0.5) -> SoftmaxPhase:
     """Label a softmax output linear, hybrid or saturated from its logits on a set of inputs.
 
-    Rule (documented thresholds)
-    ----------------------------
-    An input is in the softmax's *linear regime* when its logits are nearly equal:
-    ``gap = max_k z_k - min_k z_k <= max_gap``. The default ``max_gap`` is 1.0 for two
+    Parameters
+    ----------
+    logits : array, shape (B, K) with K >= 2
+        Output logits (e.g. ``net.logits(X)``).
+    max_gap : float, optional
+        Largest logit gap of a linear input (default: see Notes).
+    margin : float
+        An input is saturated when its largest probability is at least ``1 - margin``.
+    min_fraction : float
+        Fraction of the inputs that must agree for the output to be labelled linear or
+        saturated.
+
+    Notes
+    -----
+    The rule and its thresholds: an input is in the softmax's *linear regime* when its
+    logits are nearly equal: ``gap = max_k z_k - min_k z_k <= max_gap``. The default ``max_gap`` is 1.0 for two
     classes and 0.2 for three or more, chosen so that the softmax deviates from its linear
     expansion at equal logits, ``p_lin = (1 + z - mean z) / K``, by at most about 10 % of
     ``||p_lin - 1/K||`` (the tolerance of the hidden-layer linear rule of
@@ -584,11 +596,6 @@ def softmax_phase(logits, *, max_gap: float | None = None, margin: float = 0.1,
     when its largest probability is at least ``1 - margin``. The output is ``"linear"`` when at
     least ``min_fraction`` of the inputs are linear, ``"saturated"`` when at least
     ``min_fraction`` are saturated, ``"hybrid"`` otherwise.
-
-    Parameters
-    ----------
-    logits : array, shape (B, K) with K >= 2
-        Output logits (e.g. ``net.logits(X)``).
 
     Examples
     --------

@@ -396,7 +396,7 @@ class PredictionStudy:
         return self.families.index(name)
 
     def best_window(self, s: int, family: str = "ftle") -> int:
-        """Window of setting ``s`` where ``family`` predicts best (largest R²; else |rho| of
+        """Window of setting ``s`` where ``family`` predicts best (largest R²; else the absolute rho of
         its headline feature when every R² is NaN).
 
         Chosen after looking at every window, so the R² and rho there are optimistic (the
