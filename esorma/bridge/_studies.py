@@ -2,39 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
-
-from esorma._validation import as_rng
+from esorma._stats import bootstrap_ci  # noqa: F401 - re-exported for the bridge studies
 
 __all__ = ["bootstrap_ci", "run_points"]
-
-
-def bootstrap_ci(values, *, stat: str = "median", n_boot: int = 2000, level: float = 0.95,
-                 rng=0) -> tuple:
-    """``(estimate, low, high)``: a statistic of the finite values and its percentile bootstrap CI.
-
-    NaNs are dropped first; all-NaN gives three NaNs. ``stat`` is ``"median"`` or ``"mean"``.
-
-    Examples
-    --------
-    >>> est, lo, hi = bootstrap_ci([1.0, 2.0, 3.0, 4.0, 100.0])
-    >>> est, lo <= est <= hi
-    (3.0, True)
-    """
-    v = np.asarray(values, dtype=np.float64).ravel()
-    v = v[np.isfinite(v)]
-    if v.size == 0:
-        return (float("nan"),) * 3
-    f = np.median if stat == "median" else np.mean
-    est = float(f(v))
-    if v.size == 1:
-        return est, est, est
-    gen = as_rng(rng)
-    idx = gen.integers(0, v.size, size=(n_boot, v.size))
-    boots = f(v[idx], axis=1)
-    a = (1.0 - level) / 2.0
-    lo, hi = np.quantile(boots, [a, 1.0 - a])
-    return est, float(lo), float(hi)
 
 
 def run_points(func, points, *, checkpoint, kind, config, seed, progress=False):

@@ -56,6 +56,8 @@ from functools import partial
 import numpy as np
 
 from esorma._results import summarized
+from esorma._stats import bootstrap_ci, spearman
+from esorma._stats import spearman_ci as _spearman_ci
 from esorma._validation import check_int, check_real
 
 __all__ = [
@@ -83,7 +85,8 @@ _N_CURVE = 48  # points of the stored weight-norm curve
 def bootstrap_median_ci(values, *, n_boot: int = 2000, level: float = 0.95, rng=0) -> tuple:
     """Median of ``values`` and its percentile bootstrap confidence interval.
 
-    Returns ``(median, low, high)``; NaNs are dropped; all NaN when nothing is left.
+    Returns ``(median, low, high)``; NaNs are dropped; all NaN when nothing is left
+    (:func:`esorma._stats.bootstrap_ci` with ``stat="median"``).
 
     Examples
     --------
@@ -91,55 +94,15 @@ def bootstrap_median_ci(values, *, n_boot: int = 2000, level: float = 0.95, rng=
     >>> m, bool(lo < 51 < hi)
     (51.0, True)
     """
-    x = np.asarray(values, dtype=np.float64).reshape(-1)
-    x = x[np.isfinite(x)]
-    n_boot = check_int(n_boot, "n_boot", minimum=1)
-    level = check_real(level, "level", minimum=0.0, maximum=1.0, strict_min=True,
-                       strict_max=True)
-    if x.size == 0:
-        return (np.nan, np.nan, np.nan)
-    gen = np.random.default_rng(rng)
-    meds = np.median(x[gen.integers(0, x.size, (n_boot, x.size))], axis=1)
-    a = (1.0 - level) / 2.0
-    return (float(np.median(x)), float(np.quantile(meds, a)), float(np.quantile(meds, 1 - a)))
-
-
-def _average_ranks(a):
-    """Ranks 1..n along the last axis, ties sharing their average rank (vectorised)."""
-    a = np.atleast_2d(np.asarray(a, dtype=np.float64))
-    r, n = a.shape
-    rows = np.repeat(np.arange(r), n)
-    flat = a.reshape(-1)
-    order = np.lexsort((flat, rows))
-    sv, sr = flat[order], rows[order]
-    new = np.r_[True, (sv[1:] != sv[:-1]) | (sr[1:] != sr[:-1])]
-    group = np.cumsum(new) - 1
-    pos = np.arange(flat.size) % n + 1.0  # ordinal rank within the row (rows are contiguous)
-    first = np.flatnonzero(new)
-    last = np.r_[first[1:], flat.size] - 1
-    avg = (pos[first] + pos[last]) / 2.0
-    out = np.empty(flat.size)
-    out[order] = avg[group]
-    return out.reshape(r, n)
-
-
-def _spearman_rows(x, y):
-    """Spearman correlation of each row pair (NaN for a constant row)."""
-    shape = np.shape(x)[:-1]
-    rx = _average_ranks(x).reshape(shape + (-1,))
-    ry = _average_ranks(y).reshape(shape + (-1,))
-    rx = rx - rx.mean(axis=-1, keepdims=True)
-    ry = ry - ry.mean(axis=-1, keepdims=True)
-    den = np.sqrt((rx * rx).sum(-1) * (ry * ry).sum(-1))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(den > 0, (rx * ry).sum(-1) / np.where(den > 0, den, 1.0), np.nan)
+    return bootstrap_ci(values, stat="median", n_boot=n_boot, level=level, rng=rng)
 
 
 def spearman_ci(x, y, *, n_boot: int = 2000, level: float = 0.95, rng=0) -> tuple:
     """Spearman correlation of paired samples and its percentile bootstrap CI (over pairs).
 
     Pairs with a NaN are dropped. Returns ``(rho, low, high)`` (NaN when fewer than 3 pairs or
-    a constant sample; resamples with a constant sample are left out of the interval).
+    a constant sample; resamples with a constant sample are left out of the interval); see
+    :func:`esorma._stats.spearman_ci`.
 
     Examples
     --------
@@ -148,28 +111,8 @@ def spearman_ci(x, y, *, n_boot: int = 2000, level: float = 0.95, rng=0) -> tupl
     >>> rho, lo, hi
     (1.0, 1.0, 1.0)
     """
-    x = np.asarray(x, dtype=np.float64).reshape(-1)
-    y = np.asarray(y, dtype=np.float64).reshape(-1)
-    if x.shape != y.shape:
-        raise ValueError(f"x and y must have the same length; got {x.size} and {y.size}")
     n_boot = check_int(n_boot, "n_boot", minimum=1)
-    level = check_real(level, "level", minimum=0.0, maximum=1.0, strict_min=True,
-                       strict_max=True)
-    ok = np.isfinite(x) & np.isfinite(y)
-    x, y = x[ok], y[ok]
-    if x.size < 3:
-        return (np.nan, np.nan, np.nan)
-    rho = float(_spearman_rows(x, y))
-    if not np.isfinite(rho):
-        return (np.nan, np.nan, np.nan)
-    gen = np.random.default_rng(rng)
-    idx = gen.integers(0, x.size, (n_boot, x.size))
-    boots = _spearman_rows(x[idx], y[idx])
-    boots = boots[np.isfinite(boots)]
-    if boots.size == 0:
-        return (rho, np.nan, np.nan)
-    a = (1.0 - level) / 2.0
-    return (rho, float(np.quantile(boots, a)), float(np.quantile(boots, 1 - a)))
+    return _spearman_ci(x, y, n_boot=n_boot, level=level, rng=rng)
 
 
 def hybrid_ratio(t_in, t_out, n_epochs) -> tuple:
@@ -269,7 +212,7 @@ def _timing_point(point, *, task_params, n_epochs, margin, hold):
     attrs["flip_mean"] = float(flip[ok].mean()) if ok.any() else nan
     attrs["flip_late"] = float(flip[late].mean()) if late.any() else nan
     attrs["sf_late"] = float(sf[late].mean()) if late.any() else nan
-    attrs["flip_sf_rho"] = (float(_spearman_rows(flip[ok], sf[ok])) if ok.sum() >= 3
+    attrs["flip_sf_rho"] = (float(spearman(flip[ok], sf[ok])) if ok.sum() >= 3
                             else nan)
     b = np.clip((sf[ok] * _N_BINS).astype(int), 0, _N_BINS - 1)
     attrs["seconds"] = time.perf_counter() - t0

@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from esorma._results import summarized
+from esorma._stats import spearman_ci
 from esorma._threads import single_threaded_blas
 from esorma._validation import as_rng, check_choice, check_int, check_real
 
@@ -104,23 +105,6 @@ PREDICTION_SIZES = {
 
 
 # ----------------------------------------------------------------------------- statistics
-def _ranks(a: np.ndarray) -> np.ndarray:
-    """Average ranks along the last axis (ties share their mean rank)."""
-    from scipy.stats import rankdata
-
-    return rankdata(a, axis=-1)
-
-
-def _row_pearson(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Pearson correlation of matching rows of ``a`` and ``b`` (NaN where a row is constant)."""
-    a = a - a.mean(axis=-1, keepdims=True)
-    b = b - b.mean(axis=-1, keepdims=True)
-    den = np.sqrt((a * a).sum(axis=-1) * (b * b).sum(axis=-1))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        r = (a * b).sum(axis=-1) / den
-    return np.where(den > 0, np.clip(r, -1.0, 1.0), np.nan)
-
-
 def _pair(x, y, name_x="x", name_y="y"):
     x = np.asarray(x, dtype=np.float64).reshape(-1)
     y = np.asarray(y, dtype=np.float64).reshape(-1)
@@ -163,26 +147,7 @@ def bootstrap_spearman(x, y, *, n_boot: int = 1000, confidence: float = 0.95,
     n_boot = check_int(n_boot, "n_boot", minimum=0)
     confidence = check_real(confidence, "confidence", minimum=0.0, maximum=1.0,
                             strict_min=True, strict_max=True)
-    ok = np.isfinite(x) & np.isfinite(y)
-    x, y = x[ok], y[ok]
-    n = x.size
-    if n < 3:
-        return float("nan"), float("nan"), float("nan")
-    rho = float(_row_pearson(_ranks(x), _ranks(y)))
-    if n_boot == 0 or not np.isfinite(rho):
-        return rho, float("nan"), float("nan")
-    gen = as_rng(rng)
-    lo, hi = float("nan"), float("nan")
-    boot = np.empty(n_boot)
-    chunk = max(1, 2_000_000 // n)  # resamples per block: bounded memory
-    for start in range(0, n_boot, chunk):
-        idx = gen.integers(0, n, size=(min(chunk, n_boot - start), n))
-        boot[start:start + idx.shape[0]] = _row_pearson(_ranks(x[idx]), _ranks(y[idx]))
-    boot = boot[np.isfinite(boot)]
-    if boot.size:
-        tail = 50.0 * (1.0 - confidence)
-        lo, hi = (float(v) for v in np.percentile(boot, [tail, 100.0 - tail]))
-    return rho, lo, hi
+    return spearman_ci(x, y, n_boot=n_boot, level=confidence, rng=as_rng(rng))
 
 
 def _ridge_fit(X, y, ridge):
