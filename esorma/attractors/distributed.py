@@ -219,13 +219,11 @@ def enumerate_fixed_points_distributed(
                                                 checkpoint="sk52.h5", n_prefixes=4096)
     """
     from esorma.attractors.enumerate import (
-        FixedPoints,
+        _CHECKED_BYTES,
+        _branch_and_bound_result,
         _check_cost,
-        _energies,
         _final_test,
         _output_bytes,
-        _CHECKED_BYTES,
-        _sort_order,
         _too_many,
         _validate_common,
         _prepare,
@@ -284,20 +282,5 @@ def enumerate_fixed_points_distributed(
                      hint="lower max_fixed_points")
     codes = np.concatenate(parts)
     states = _final_test(p, decode_codes(codes, p.n))
-    energies = _energies(p, states)
-    order = _sort_order(states, energies, sort)
-    states = np.ascontiguousarray(states[order])
-    energies = energies[order]
-    states.setflags(write=False)
-    energies.setflags(write=False)
-    return FixedPoints(
-        states=states,
-        energies=energies,
-        n_visited=visited,
-        seconds=time.perf_counter() - t0,
-        method="branch-and-bound",
-        used_symmetry=p.sym,
-        n_subtrees=m,
-        estimated_nodes=float(est),
-        n_neurons=p.n,
-    )
+    return _branch_and_bound_result(p, states, sort=sort, n_visited=visited, t0=t0,
+                                    n_subtrees=m, estimated_nodes=est)

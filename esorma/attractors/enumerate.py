@@ -648,6 +648,14 @@ def enumerate_fixed_points(
     t0 = time.perf_counter()
     est = _check_cost(p, max_seconds, max_fixed_points)
     states, n_visited, n_roots = _collect(p, n_subtrees, max_fixed_points, est > _SMALL_SEARCH)
+    return _branch_and_bound_result(p, states, sort=sort, n_visited=n_visited, t0=t0,
+                                    n_subtrees=n_roots, estimated_nodes=est)
+
+
+def _branch_and_bound_result(p: _Problem, states: np.ndarray, *, sort: str, n_visited: int,
+                             t0: float, n_subtrees: int, estimated_nodes: float) -> FixedPoints:
+    """The sorted, read-only :class:`FixedPoints` of a finished branch-and-bound search (one
+    process or prefix tasks)."""
     energies = _energies(p, states)
     order = _sort_order(states, energies, sort)
     states = np.ascontiguousarray(states[order])
@@ -661,8 +669,8 @@ def enumerate_fixed_points(
         seconds=time.perf_counter() - t0,
         method="branch-and-bound",
         used_symmetry=p.sym,
-        n_subtrees=n_roots,
-        estimated_nodes=float(est),
+        n_subtrees=n_subtrees,
+        estimated_nodes=float(estimated_nodes),
         n_neurons=p.n,
     )
 
