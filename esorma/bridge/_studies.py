@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from esorma._stats import bootstrap_ci  # noqa: F401 - re-exported for the bridge studies
 
-__all__ = ["bootstrap_ci", "run_points"]
+__all__ = ["bootstrap_ci", "run_points", "grouped_scalars"]
 
 
 def run_points(func, points, *, checkpoint, kind, config, seed, progress=False):
@@ -23,3 +23,13 @@ def run_points(func, points, *, checkpoint, kind, config, seed, progress=False):
         _, stored = load_points(checkpoint)
         out = {k: (sp.arrays, dict(sp.attrs)) for k, sp in stored.items()}
     return out, int(report.n_computed), int(report.n_skipped)
+
+
+def grouped_scalars(outs, points, names, n_groups: int) -> dict:
+    """``{name: array (n_groups, n_seeds)}`` of the scalar outputs ``name`` of ``points``, which
+    run group by group (all seeds of group 0, then of group 1, ...)."""
+    import numpy as np
+
+    n_seeds = len(points) // n_groups
+    return {m: np.array([[float(outs[p.key][0][m]) for p in points[i * n_seeds:(i + 1) * n_seeds]]
+                         for i in range(n_groups)]) for m in names}

@@ -55,7 +55,7 @@ import numpy as np
 
 from esorma._results import summarized
 from esorma._validation import check_int, check_real
-from esorma.bridge._studies import bootstrap_ci, run_points
+from esorma.bridge._studies import bootstrap_ci, grouped_scalars, run_points
 
 __all__ = [
     "JUMP_MAX_ERROR",
@@ -428,9 +428,7 @@ def fast_start_study(
     func = functools.partial(fast_start_point, config=config)
     outs, n_comp, n_skip = run_points(func, points, checkpoint=checkpoint, kind=KIND,
                                       config=config, seed=seed, progress=progress)
-    arrays = {m: np.array([[float(outs[p.key][0][m]) for p in points[i * n_seeds:(i + 1)
-                                                                      * n_seeds]]
-                           for i in range(len(tasks))]) for m in _METRICS}
+    arrays = grouped_scalars(outs, points, _METRICS, len(tasks))
     return FastStartStudy(tasks=tasks, config=config, seed=seed,
                           seconds=time.perf_counter() - t0, n_computed=n_comp,
                           n_skipped=n_skip, **arrays)

@@ -402,7 +402,7 @@ def threshold_reading_study(
     import time
 
     from esorma._validation import check_choice, check_real
-    from esorma.bridge._studies import run_points
+    from esorma.bridge._studies import grouped_scalars, run_points
     from esorma.bridge.tasks import THRESHOLD_RULES
     from esorma.sweeps import make_point
 
@@ -426,9 +426,7 @@ def threshold_reading_study(
     func = functools.partial(threshold_reading_point, config=config)
     outs, n_comp, n_skip = run_points(func, points, checkpoint=checkpoint, kind=KIND,
                                       config=config, seed=seed, progress=progress)
-    arrays = {m: np.array([[float(outs[p.key][0][m]) for p in points[i * n_seeds:(i + 1)
-                                                                      * n_seeds]]
-                           for i in range(len(rules))]) for m in _READING_METRICS}
+    arrays = grouped_scalars(outs, points, _READING_METRICS, len(rules))
     return ThresholdReadingStudy(rules=rules, config=config, seed=seed,
                                  seconds=time.perf_counter() - t0, n_computed=n_comp,
                                  n_skipped=n_skip, **arrays)
