@@ -10,9 +10,9 @@ def test_a_small_part_reports_what_it_made_ready(roundtrip):
     # phase-diagram uses one small kernel: ready afterwards (compiled or loaded from the cache)
     rep = warmup(["phase-diagram"])
     assert list(rep.parts) == ["phase-diagram"]
-    # a fresh process makes <= 3 signatures ready; in a shared test process the serial /
-    # parallel twins of kernels other tests loaded are completed too, so only the order holds
-    assert 0 <= rep.n_compiled[0] <= rep.n_signatures[0]
+    # in this shared test process the twins of kernels other tests loaded are completed too,
+    # so the counts depend on the test order: they are checked in a fresh process below
+    assert rep.n_compiled[0] >= 0 and rep.n_signatures[0] >= 0
     assert rep.errors.tolist() == [""]
     assert rep.total_seconds >= rep.seconds[0] > 0
     s = rep.summary()
@@ -61,3 +61,16 @@ def test_report_normalises_its_arrays():
                        n_twins=[0], errors=[""], total_seconds=1.5)
     assert rep.seconds.dtype == np.float64 and rep.n_compiled.dtype == np.int64
     assert "a" in repr(rep)
+
+
+def test_a_fresh_process_makes_the_kernels_of_one_part_ready():
+    import subprocess
+    import sys
+
+    code = ("from esorma._warmup import warmup; r = warmup(['phase-diagram']); "
+            "print(int(r.n_compiled[0]), int(r.n_signatures[0]), repr(str(r.errors[0])))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=300, check=True).stdout.split()
+    compiled, signatures, error = int(out[0]), int(out[1]), out[2]
+    assert 0 <= compiled <= signatures <= 3  # compiled or loaded from the cache
+    assert error == "''"
